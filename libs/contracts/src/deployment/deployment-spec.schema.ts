@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** A DNS-label-like name: lower-case letters, digits and `-`, at most 63 characters. */
+export const ObjectName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(63, 'must be at most 63 characters')
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be lower-case letters, digits and '-', starting and ending with a letter or digit");
+
+/**
+ * A node-label constraint expression: `key=value`, `key!=value`, `key in (a,b)`,
+ * `key notin (a,b)`, `key` (label present) or `!key` (label absent).
+ */
+export const ConstraintExpression = z
+  .string()
+  .trim()
+  .regex(
+    /^(!?[A-Za-z0-9_./-]+|[A-Za-z0-9_./-]+\s*(=|!=)\s*[A-Za-z0-9_./-]+|[A-Za-z0-9_./-]+\s+(in|notin)\s+\(\s*[A-Za-z0-9_./-]+(\s*,\s*[A-Za-z0-9_./-]+)*\s*\))$/,
+    "must be 'key=value', 'key!=value', 'key in (a,b)', 'key notin (a,b)', 'key' or '!key'",
+  );
+
+/** A port the container listens on, published on the host (127.0.0.1 by default). */
+export const PortSpec = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,14}$/, 'must be a short lower-case name').optional(),
+  container: z.int().min(1).max(65535),
+  host: z.int().min(1).max(65535).optional().describe('host port; a free one is chosen when omitted'),
+  hostIp: z.ipv4().default('127.0.0.1'),
+  protocol: z.enum(['tcp', 'udp']).default('tcp'),
+});
+
+/** CPU in millicores and memory in MiB, enforced by the runtime as limits. */
+export const ResourcesSpec = z.strictObject({
+  cpu: z.int().min(10, 'must be at least 10 millicores').max(256_000),
+  memory: z.int().min(4, 'must be at least 4 MiB').max(4_194_304),
+});
+
+/** What the runtime does when the container exits. */
+export const RestartSpec = z.strictObject({
+  policy: z.enum(['always', 'on-failure', 'never']).default('always'),
+});
+
+/**
+ * The desired state of a deployment, as a user writes it. Defaults are filled in by parsing, so a
+ * stored spec is always complete. Documented field by field in docs/spec.md.
+ */
+export const DeploymentSpec = z.strictObject({
+  name: ObjectName,
+  namespace: ObjectName.default('default'),
+  image: z.string().min(1, 'must name an image').regex(/^[^\s]+$/, 'must not contain whitespace'),
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _'), z.string())
+    .default({}),
+  replicas: z.int().min(0).max(10_000).default(1),
+  resources: ResourcesSpec.default({ cpu: 100, memory: 64 }),
+  ports: z.array(PortSpec).default([]),
+  runtime: z.enum(['docker', 'lxd']).default('docker'),
+  constraints: z.array(ConstraintExpression).default([]),
+  strategy: z.enum(['binpack', 'spread']).default('binpack'),
+  restart: RestartSpec.default({ policy: 'always' }),
+});
+
+/** A complete deployment spec (defaults filled in). */
+export type DeploymentSpec = z.output<typeof DeploymentSpec>;
+/** A deployment spec as a user may write it (defaults optional). */
+export type DeploymentSpecInput = z.input<typeof DeploymentSpec>;
