@@ -64,12 +64,14 @@ export interface RecordedEvent<D = unknown> {
 export type FromPosition = 'start' | 'end' | number;
 
 /**
- * Selects events by stream (a whole stream, or every stream under a prefix such as
- * `alloc.node-1`) and/or by event type. An event passes if it matches any stream selector
- * (or there is none) and any type (or there is none).
+ * Selects events by stream and/or event type. An event passes if its stream is one of `streams`
+ * or lies under one of `streamPrefixes` (or neither is given), and its type is one of `eventTypes`
+ * (or none is given).
  */
 export interface EventFilter {
-  /** Stream names or prefixes; `deployment` selects every `deployment.…` stream. */
+  /** Whole streams, by exact name. */
+  streams?: string[];
+  /** Streams strictly under a prefix: `alloc.node-1` selects `alloc.node-1.a7`, not `alloc.node-1`. */
   streamPrefixes?: string[];
   /** Event types. */
   eventTypes?: string[];
@@ -161,15 +163,20 @@ export abstract class EventStore {
 
 /** The stream's revision is not what the append expected; nothing was written. */
 export class WrongExpectedRevision extends PlatoError {
+  /** The stream's revision when the append was refused, `'no_stream'` when it had no event. */
+  readonly actual: number | 'no_stream';
+
   constructor(
     readonly stream: string,
     readonly expected: ExpectedRevision,
-    readonly actual: number | 'no_stream',
+    actualRevision: number | 'no_stream',
   ) {
-    super(
-      ErrorCode.WrongExpectedRevision,
-      `stream ${stream}: expected revision ${String(expected)}, actual ${actual === 0 ? 'no_stream' : String(actual)}`,
-      { stream, expected, actual: actual === 0 ? 'no_stream' : actual },
-    );
+    const actual = actualRevision === 0 ? 'no_stream' : actualRevision;
+    super(ErrorCode.WrongExpectedRevision, `stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`, {
+      stream,
+      expected,
+      actual,
+    });
+    this.actual = actual;
   }
 }

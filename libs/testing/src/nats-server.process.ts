@@ -86,6 +86,7 @@ export class NatsServerProcess {
     const child = spawn(this.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     let output = '';
+    let ready = false;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         fail(new Error(`nats-server on port ${this.port} not ready within ${this.readyTimeoutMs} ms:\n${output}`));
@@ -102,14 +103,15 @@ export class NatsServerProcess {
         fail(new Error(`nats-server exited with code ${code} before it was ready:\n${output}`));
       });
       child.stderr?.on('data', (chunk: Buffer) => {
-        if (output.length < 20_000) output += chunk.toString();
+        if (ready) return;
+        output += chunk.toString();
         if (output.includes('Server is ready')) {
+          ready = true;
           clearTimeout(timer);
           child.removeAllListeners('exit');
           child.once('exit', () => {
             if (this.child === child) this.child = undefined;
           });
-          child.stderr?.resume();
           resolve();
         }
       });
