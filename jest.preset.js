@@ -3,7 +3,7 @@
  * metadata (NestJS needs it), `@plato/<lib>` resolved to the lib's source, `.js` suffixes of
  * relative imports stripped. Run through `node --experimental-vm-modules` (see each package.json).
  */
-export default {
+const preset = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
@@ -27,3 +27,18 @@ export default {
   },
   testTimeout: 30000,
 };
+
+/**
+ * The preset for one project: its display name, and the summary reporter when `tools/test-all`
+ * collects totals (PLATO_TEST_RESULTS names the folder).
+ */
+export function projectConfig(name) {
+  const dir = process.env.PLATO_TEST_RESULTS;
+  return {
+    ...preset,
+    displayName: name,
+    reporters: dir ? ['default', ['<rootDir>/../../tools/jest/summary.reporter.js', { name, dir }]] : ['default'],
+  };
+}
+
+export default preset;
