@@ -1,0 +1,43 @@
+import { ContractViolation } from '@plato/contracts';
+import { usage, type CliArgs } from './cli.args.js';
+import { createContext } from './cli.context.js';
+import { applyCommand, deleteCommand, scaleCommand } from './commands/deployment.commands.js';
+import { getCommand, historyCommand } from './commands/query.commands.js';
+import { upCommand } from './commands/up.command.js';
+
+/**
+ * Runs one parsed `plato` command line and resolves with its exit status; errors are thrown for
+ * the caller to print with `formatError`.
+ */
+export async function runCli({ command, args, options }: CliArgs, print?: (text: string) => void): Promise<number> {
+  const context = createContext(options, print);
+  try {
+    if (options.help || command === undefined || command === 'help') {
+      context.print(usage);
+      return 0;
+    }
+    switch (command) {
+      case 'up':
+        return await upCommand(context, args);
+      case 'apply':
+        await applyCommand(context, args);
+        return 0;
+      case 'get':
+        await getCommand(context, args);
+        return 0;
+      case 'history':
+        await historyCommand(context, args);
+        return 0;
+      case 'scale':
+        await scaleCommand(context, args);
+        return 0;
+      case 'delete':
+        await deleteCommand(context, args);
+        return 0;
+      default:
+        throw new ContractViolation('command line', [{ path: '', message: `unknown command '${command}'` }]);
+    }
+  } finally {
+    await context.close();
+  }
+}

@@ -1,0 +1,74 @@
+import {
+  ApplyDeployment,
+  ContractViolation,
+  DeleteDeployment,
+  DeploymentSpec,
+  ScaleDeployment,
+  parseOrThrow,
+  type ReplyOf,
+} from '@plato/contracts';
+import { request } from '@plato/messaging';
+import { integerOption } from '../cli.args.js';
+import type { CliContext } from '../cli.context.js';
+import { readSpecFile } from '../spec-file.reader.js';
+
+type Accepted = ReplyOf<typeof ApplyDeployment>;
+
+/** `plato apply -f FILE`: checks every spec in the file first, then applies them in order. */
+export async function applyCommand(context: CliContext, args: string[]): Promise<void> {
+  const { file } = context.options;
+  if (!file || args.length > 0) throw new ContractViolation('plato apply', [{ path: '-f', message: 'usage: plato apply -f FILE' }]);
+  const documents = await readSpecFile(file);
+  const specs = documents.map((document, i) =>
+    parseOrThrow(DeploymentSpec, document, documents.length > 1 ? `${file} (document ${i + 1})` : file),
+  );
+  const nc = await context.connect();
+  const replies: Accepted[] = [];
+  for (const spec of specs) {
+    const reply = await request(nc, ApplyDeployment, { commandId: context.commandId(), spec });
+    replies.push(reply);
+    if (context.options.output === 'table') context.print(`deployment ${spec.namespace}/${spec.name}: ${describe(reply)}\n`);
+  }
+  if (context.options.output === 'json') context.print(`${JSON.stringify(replies, null, 2)}\n`);
+}
+
+/** `plato scale NAME REPLICAS [-n NS] [--if-revision R]`. */
+export async function scaleCommand(context: CliContext, args: string[]): Promise<void> {
+  const [name, count, ...rest] = args;
+  const issues: { path: string; message: string }[] = [];
+  if (!name || count === undefined || rest.length > 0) issues.push({ path: '', message: 'usage: plato scale NAME REPLICAS [-n NAMESPACE]' });
+  const replicas = integerOption('REPLICAS', count, 0, 10_000, issues);
+  if (issues.length > 0 || replicas === undefined || !name) throw new ContractViolation('plato scale', issues);
+  const namespace = context.options.namespace ?? 'default';
+  const reply = await request(await context.connect(), ScaleDeployment, {
+    commandId: context.commandId(),
+    namespace,
+    name,
+    replicas,
+    ...(context.options.ifRevision !== undefined && { ifRevision: context.options.ifRevision }),
+  });
+  print(context, `deployment ${namespace}/${name}`, reply);
+}
+
+/** `plato delete NAME [-n NS] [--if-revision R]`. */
+export async function deleteCommand(context: CliContext, args: string[]): Promise<void> {
+  const [name, ...rest] = args;
+  if (!name || rest.length > 0) throw new ContractViolation('plato delete', [{ path: '', message: 'usage: plato delete NAME [-n NAMESPACE]' }]);
+  const namespace = context.options.namespace ?? 'default';
+  const reply = await request(await context.connect(), DeleteDeployment, {
+    commandId: context.commandId(),
+    namespace,
+    name,
+    ...(context.options.ifRevision !== undefined && { ifRevision: context.options.ifRevision }),
+  });
+  print(context, `deployment ${namespace}/${name}`, reply);
+}
+
+function print(context: CliContext, what: string, reply: Accepted): void {
+  context.print(context.options.output === 'json' ? `${JSON.stringify(reply, null, 2)}\n` : `${what}: ${describe(reply)}\n`);
+}
+
+function describe(reply: Accepted): string {
+  if (reply.events.length === 0) return `unchanged (revision ${reply.revision})`;
+  return reply.events.map((event) => `${event.type} at position ${event.position}`).join(', ');
+}

@@ -1,0 +1,92 @@
+import { ContractViolation, GetDeployment, ListDeployments, StreamHistory, Streams, type DeploymentView, type ReplyOf } from '@plato/contracts';
+import { request } from '@plato/messaging';
+import type { CliContext } from '../cli.context.js';
+import { renderTable } from '../table.format.js';
+
+type HistoryEntry = ReplyOf<typeof StreamHistory>['events'][number];
+
+/** `plato get deployments [NAME] [-n NS] [-o json]`. */
+export async function getCommand(context: CliContext, args: string[]): Promise<void> {
+  const [kind, name, ...rest] = args;
+  if (!isDeploymentKind(kind) || rest.length > 0) {
+    throw new ContractViolation('plato get', [{ path: '', message: 'usage: plato get deployments [NAME] [-n NAMESPACE] [-o json]' }]);
+  }
+  const nc = await context.connect();
+  const { namespace } = context.options;
+  const items = name
+    ? [await request(nc, GetDeployment, { namespace: namespace ?? 'default', name })]
+    : (await request(nc, ListDeployments, namespace ? { namespace } : {})).items;
+  if (context.options.output === 'json') {
+    context.print(`${JSON.stringify(name ? items[0] : { items }, null, 2)}\n`);
+    return;
+  }
+  if (items.length === 0) {
+    context.print(namespace ? `no deployments in namespace ${namespace}\n` : 'no deployments\n');
+    return;
+  }
+  context.print(
+    renderTable<DeploymentView>(items, [
+      { header: 'namespace', cell: (d) => d.namespace },
+      { header: 'name', cell: (d) => d.name },
+      { header: 'image', cell: (d) => d.spec.image },
+      { header: 'replicas', cell: (d) => d.replicas },
+      { header: 'runtime', cell: (d) => d.spec.runtime },
+      { header: 'version', cell: (d) => d.version },
+      { header: 'revision', cell: (d) => d.revision },
+      { header: 'status', cell: (d) => (d.deleted ? 'deleted' : 'live') },
+    ]),
+  );
+}
+
+/** `plato history deployment NAME [-n NS] [-o json]`: the stream's events with position and type. */
+export async function historyCommand(context: CliContext, args: string[]): Promise<void> {
+  const [kind, name, ...rest] = args;
+  if (!isDeploymentKind(kind) || !name || rest.length > 0) {
+    throw new ContractViolation('plato history', [{ path: '', message: 'usage: plato history deployment NAME [-n NAMESPACE] [-o json]' }]);
+  }
+  const namespace = context.options.namespace ?? 'default';
+  let stream: string;
+  try {
+    stream = Streams.deployment(namespace, name);
+  } catch (error) {
+    throw new ContractViolation('plato history', [{ path: 'NAME', message: error instanceof Error ? error.message : String(error) }]);
+  }
+  const reply = await request(await context.connect(), StreamHistory, { stream });
+  if (context.options.output === 'json') {
+    context.print(`${JSON.stringify(reply, null, 2)}\n`);
+    return;
+  }
+  if (reply.events.length === 0) {
+    context.print(`no events in stream ${stream}\n`);
+    return;
+  }
+  context.print(
+    renderTable<HistoryEntry>(reply.events, [
+      { header: 'position', cell: (e) => e.position },
+      { header: 'type', cell: (e) => e.type },
+      { header: 'created', cell: (e) => e.created },
+      { header: 'details', cell: (e) => summarize(e) },
+    ]),
+  );
+}
+
+function isDeploymentKind(kind: string | undefined): boolean {
+  return kind === 'deployment' || kind === 'deployments' || kind === 'deploy';
+}
+
+/** One line about an event's data: the fields a reader looks for first. */
+export function summarize(entry: Pick<HistoryEntry, 'type' | 'data'>): string {
+  const data = (entry.data ?? {}) as Record<string, unknown>;
+  switch (entry.type) {
+    case 'DeploymentSpecApplied': {
+      const spec = (data['spec'] ?? {}) as Record<string, unknown>;
+      return `version=${String(data['version'])} image=${String(spec['image'])} replicas=${String(spec['replicas'])}`;
+    }
+    case 'DeploymentScaled':
+      return `replicas ${String(data['from'])} -> ${String(data['to'])}`;
+    case 'DeploymentDeleted':
+      return `version=${String(data['version'])}`;
+    default:
+      return JSON.stringify(data);
+  }
+}
