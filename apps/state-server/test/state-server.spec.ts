@@ -19,7 +19,6 @@ import { JetStreamEventStore } from '@plato/event-store';
 import { RpcReply, connectNats, createLogger, request } from '@plato/messaging';
 import { NatsServerProcess, newRunId } from '@plato/testing';
 import { startStateServer, type RunningStateServer } from '../src/index.js';
-import { stopNatsServer } from './stop-nats-server.js';
 
 const logger = createLogger('state-server-test');
 const fields = (issues: { path: string }[]) => [...new Set(issues.map((issue) => issue.path))].sort();
@@ -56,7 +55,7 @@ describe('state-server on a real nats-server with the JetStream event store', ()
     await store?.close();
     await client?.close();
     await serverConnection?.close();
-    await stopNatsServer(nats);
+    await nats?.stop();
   });
 
   it('applies a spec, shows the event it wrote, and serves it from the projection', async () => {

@@ -3,7 +3,6 @@ import { ContractViolation, ErrorCode, PlatoError, defineCommand, defineQuery } 
 import { NatsServerProcess, newRunId } from '@plato/testing';
 import { z } from 'zod';
 import { RpcReply, RpcServer, connectNats, createLogger, request } from '../src/index.js';
-import { stopNatsServer } from './stop-nats-server.js';
 
 const run = newRunId('rpc');
 const Greet = defineQuery(`plato.test.${run}.greet`, 1, z.strictObject({ name: z.string().min(1), times: z.int().min(1).default(1) }), z.strictObject({ text: z.string() }));
@@ -19,7 +18,7 @@ describe('request and RpcServer over a real nats-server', () => {
 
   beforeAll(async () => {
     nats = await NatsServerProcess.start();
-    const logger = createLogger('rpc-test');
+    const logger = createLogger('rpc-test', { PLATO_LOG_LEVEL: 'fatal' });
     serverConnection = await connectNats({ name: 'rpc-test-server', servers: nats.url, logger });
     clientConnection = await connectNats({ name: 'rpc-test-client', servers: nats.url, logger });
     server = new RpcServer(serverConnection, { logger });
@@ -39,7 +38,7 @@ describe('request and RpcServer over a real nats-server', () => {
     await server?.close();
     await clientConnection?.close();
     await serverConnection?.close();
-    await stopNatsServer(nats);
+    await nats?.stop();
   });
 
   it('returns the parsed reply, defaults filled in', async () => {
