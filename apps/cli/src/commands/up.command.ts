@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join, relative } from 'node:path';
 import { ContractViolation, ErrorCode, ListDeployments, PlatoError } from '@plato/contracts';
 import { connectNats, request } from '@plato/messaging';
@@ -27,6 +28,9 @@ export async function upCommand(context: CliContext, args: string[]): Promise<nu
   const running = readUpRecord(stateDir);
   if (running && isAlive(running.pids.cli)) {
     throw new PlatoError(ErrorCode.Conflict, `plato is already up on ${running.natsUrl} with state dir ${stateDir} (pid ${running.pids.cli})`);
+  }
+  if (await portInUse(port)) {
+    throw new PlatoError(ErrorCode.Conflict, `port ${port} on 127.0.0.1 is in use: stop what listens there or pass --port`);
   }
   mkdirSync(join(stateDir, 'nats'), { recursive: true });
   const shown = (path: string) => relative(process.cwd(), path) || '.';
@@ -142,6 +146,17 @@ function tail(file: string, lines = 10): string {
   } catch {
     return '';
   }
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 function isAlive(pid: number): boolean {
