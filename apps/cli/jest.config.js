@@ -1,2 +1,2 @@
-import preset from '../../jest.preset.js';
-export default { ...preset, displayName: 'cli' };
+import { projectConfig } from '../../jest.preset.js';
+export default projectConfig('cli');

@@ -1,2 +1,2 @@
-import preset from '../../jest.preset.js';
-export default { ...preset, displayName: 'state-server' };
+import { projectConfig } from '../../jest.preset.js';
+export default projectConfig('state-server');

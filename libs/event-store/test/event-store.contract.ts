@@ -98,6 +98,14 @@ export function eventStoreContract(adapter: string, open: () => Promise<StoreUnd
       expect((await store.readStream(s('c6'))).length).toBe(1);
     });
 
+    it('answers a retry as a duplicate, not a conflict, even after the stream moved on', async () => {
+      const first = await store.append(s('c9'), [inc()], { expectedRevision: 'no_stream', messageId: `${sut.prefix}-cmd-9` });
+      await store.append(s('c9'), [inc()], { expectedRevision: first.position });
+      const retry = await store.append(s('c9'), [inc()], { expectedRevision: 'no_stream', messageId: `${sut.prefix}-cmd-9` });
+      expect(retry).toEqual({ ...first, duplicate: true });
+      expect((await store.readStream(s('c9'))).length).toBe(2);
+    });
+
     it('lets exactly one of 50 concurrent appends expecting the same revision succeed', async () => {
       const base = await store.append(s('race'), [inc()], { expectedRevision: 'no_stream' });
       const outcomes = await Promise.allSettled(
