@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Streams, type ReplyOf, type ApplyDeployment, type DeleteDeployment, type ParsedRequestOf, type ScaleDeployment } from '@plato/contracts';
-import { absentDeployment, decide, evolve, isDeploymentEvent, type DeploymentCommand, type DeploymentState } from '@plato/domain';
+import { decide, isDeploymentEvent, replay, type DeploymentCommand } from '@plato/domain';
 import { EventStore, WrongExpectedRevision, type RecordedEvent } from '@plato/event-store';
 
 /** What every deployment command replies. */
@@ -50,7 +50,7 @@ export class DeploymentCommandHandler {
       if (command.ifRevision !== undefined && command.ifRevision !== revision) {
         throw new WrongExpectedRevision(stream, command.ifRevision, revision);
       }
-      const events = decide(fold(recorded), command);
+      const events = decide(replay(recorded.flatMap((event) => (isDeploymentEvent(event) ? [event] : []))), command);
       if (events.length === 0) return { stream, revision, events: [] };
       try {
         const result = await this.store.append(
@@ -69,12 +69,6 @@ export class DeploymentCommandHandler {
       }
     }
   }
-}
-
-function fold(recorded: RecordedEvent[]): DeploymentState {
-  let state: DeploymentState = absentDeployment;
-  for (const event of recorded) if (isDeploymentEvent(event)) state = evolve(state, event);
-  return state;
 }
 
 function accepted(stream: string, revision: number, events: RecordedEvent[]): CommandAccepted {
