@@ -1,0 +1,84 @@
+import type { DeploymentSpec } from '@plato/contracts';
+
+/** CPU in millicores and memory in MiB, as in a deployment's `resources`. */
+export interface Resources {
+  readonly cpu: number;
+  readonly memory: number;
+}
+
+/** A container runtime a node offers and a deployment asks for. */
+export type Runtime = DeploymentSpec['runtime'];
+
+/**
+ * A node's liveness as the state-server sees it: `ready` heartbeats on time, `down` missed some
+ * heartbeats and may come back (its allocations still count), `lost` is given up (its allocations
+ * are replaced elsewhere).
+ */
+export type NodeState = 'ready' | 'down' | 'lost';
+
+/** One node of the cluster, as registered by its agent. */
+export interface NodeInfo {
+  readonly id: string;
+  readonly state: NodeState;
+  /** An operator took the node out of scheduling; what runs there keeps running. */
+  readonly cordoned: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly runtimes: readonly Runtime[];
+  /** What the node offers to allocations in total. */
+  readonly capacity: Resources;
+}
+
+/**
+ * What an agent reports of an allocation (Nomad's client status). `complete`, `failed` and `lost`
+ * are terminal: the allocation will not run again and takes no resources.
+ */
+export type AllocationStatus = 'pending' | 'running' | 'complete' | 'failed' | 'lost';
+
+/** The statuses after which an allocation never runs again. */
+export const terminalStatuses: ReadonlySet<AllocationStatus> = new Set<AllocationStatus>(['complete', 'failed', 'lost']);
+
+/** One replica of one deployment version, bound to a node. */
+export interface AllocationInfo {
+  readonly id: string;
+  readonly nodeId: string;
+  readonly namespace: string;
+  readonly deployment: string;
+  /** The deployment version the allocation runs. */
+  readonly version: number;
+  /**
+   * The replica slot, from 0: a replacement takes the slot of the allocation it replaces, a
+   * scale-down stops the highest slots first.
+   */
+  readonly index: number;
+  readonly resources: Resources;
+  /** What the control plane wants: `run`, or `stop` once a plan stopped it. */
+  readonly desired: 'run' | 'stop';
+  readonly status: AllocationStatus;
+}
+
+/** A deployment as the projection knows it, deleted ones included. */
+export interface DeploymentInfo {
+  readonly namespace: string;
+  readonly name: string;
+  readonly version: number;
+  readonly spec: DeploymentSpec;
+  readonly deleted: boolean;
+}
+
+/**
+ * Everything the scheduler reads, as of one log position. `deployments` holds every deployment
+ * the log knows, deleted ones included: an allocation whose deployment is missing is an orphan
+ * and is stopped.
+ */
+export interface ClusterSnapshot {
+  /** The log position the snapshot reflects; the plan is submitted against it. */
+  readonly position: number;
+  readonly nodes: readonly NodeInfo[];
+  readonly allocations: readonly AllocationInfo[];
+  readonly deployments: readonly DeploymentInfo[];
+}
+
+/** The key that names a deployment across namespaces: `namespace/name`. */
+export function deploymentKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}

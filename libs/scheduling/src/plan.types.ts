@@ -1,0 +1,72 @@
+import type { Resources } from './cluster-snapshot.types.js';
+
+/** A new allocation: one replica of a deployment version bound to a node. */
+export interface Placement {
+  readonly allocId: string;
+  readonly nodeId: string;
+  readonly namespace: string;
+  readonly deployment: string;
+  readonly version: number;
+  /** The replica slot the allocation fills. */
+  readonly index: number;
+  readonly resources: Resources;
+}
+
+/**
+ * Why an allocation is stopped: its deployment was deleted (`deleted`) or is unknown
+ * (`orphaned`), the deployment was scaled down (`scaled-down`), a newer version replaces it
+ * (`outdated`), its node is lost (`node-lost`), or it already ended (`terminal`).
+ */
+export type StopReason = 'deleted' | 'orphaned' | 'scaled-down' | 'outdated' | 'node-lost' | 'terminal';
+
+/** An existing allocation the plan sets to desired `stop`. */
+export interface Stop {
+  readonly allocId: string;
+  readonly nodeId: string;
+  readonly reason: StopReason;
+}
+
+/** How many nodes failed one check, each node counted once under its first failed check. */
+export interface FailedCheck {
+  /** The check's reason text, e.g. `insufficient memory` or `constraint rack=b not met`. */
+  readonly check: string;
+  readonly nodes: number;
+}
+
+/** Replicas of a deployment the plan could not place, and why no node took them. */
+export interface Unplaced {
+  readonly namespace: string;
+  readonly deployment: string;
+  readonly version: number;
+  readonly count: number;
+  /** Counts per failed check, most nodes first, then by check text. Sums to the node count. */
+  readonly reasons: readonly FailedCheck[];
+  /** `reasons` for people: `3 nodes: insufficient memory; 1 node: cordoned`. */
+  readonly summary: string;
+}
+
+/**
+ * What the scheduler decided, as data. The state-server applies it only if the nodes it places
+ * on still have room at its log position (optimistic, as Nomad's plan applier).
+ */
+export interface Plan {
+  /** The snapshot position the plan was computed from. */
+  readonly basedOn: number;
+  /** The `now` the plan was computed at (ms since the epoch), as given by the caller. */
+  readonly createdAt: number;
+  readonly placements: readonly Placement[];
+  readonly stops: readonly Stop[];
+  readonly unplaced: readonly Unplaced[];
+}
+
+/** The hidden inputs of a plan, passed in so that the same arguments give the same plan. */
+export interface PlanOptions {
+  /** The time of planning, ms since the epoch. */
+  readonly now: number;
+  /**
+   * Names a new allocation of `deploymentKey` (`namespace/name`) filling replica slot `index`.
+   * Must return an id no allocation in the snapshot has, e.g. by including the snapshot
+   * position; it is called at most once per (deploymentKey, index) in one plan.
+   */
+  readonly newId: (deploymentKey: string, index: number) => string;
+}
