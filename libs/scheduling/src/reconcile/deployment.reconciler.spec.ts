@@ -55,6 +55,12 @@ describe('reconcile', () => {
     });
   });
 
+  it('keeps one allocation per slot, the lowest id', () => {
+    const web = mockDeployment({ spec: { replicas: 2 } });
+    const allocations = [allocationOf(web, 'n1', 0, { id: 'b' }), allocationOf(web, 'n2', 0, { id: 'a' })];
+    expect(summary(reconcile(web, allocations, noneLost))).toEqual({ stops: ['b:duplicate'], kept: ['a'], missing: [1] });
+  });
+
   it('ignores allocations already desired stop', () => {
     const web = mockDeployment();
     const result = reconcile(web, [allocationOf(web, 'n1', 0, { desired: 'stop' })], noneLost);

@@ -33,7 +33,7 @@ function staleReason(allocation: AllocationInfo, version: number, nodeLost: (nod
  *
  * - a deleted or unknown (`undefined`) deployment stops all of them;
  * - an allocation on a lost node, a terminal one, or one of another version is stopped and its
- *   slot refilled;
+ *   slot refilled; of two live ones in the same slot, the one with the higher id is stopped;
  * - of the live allocations of the current version, those beyond `replicas` are stopped, highest
  *   slot first (ties: highest id first);
  * - the lowest free slots are filled until `replicas` run.
@@ -53,7 +53,7 @@ export function reconcile(
   const stops: StopDecision[] = [];
   const live: AllocationInfo[] = [];
   for (const allocation of [...running].sort(bySlot)) {
-    const reason = staleReason(allocation, deployment.version, nodeLost);
+    const reason = staleReason(allocation, deployment.version, nodeLost) ?? (live.at(-1)?.index === allocation.index ? 'duplicate' : undefined);
     if (reason) stops.push({ allocation, reason });
     else live.push(allocation);
   }
