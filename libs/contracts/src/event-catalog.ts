@@ -1,6 +1,22 @@
 import { ContractViolation } from './errors.js';
 import { parseOrThrow, type EventContract } from './message.js';
-import { DeploymentDeleted, DeploymentScaled, DeploymentSpecApplied } from './deployment/deployment.events.js';
+import {
+  AllocationExited,
+  AllocationFailed,
+  AllocationLost,
+  AllocationPlaced,
+  AllocationStarted,
+  AllocationStopped,
+  AllocationStopRequested,
+} from './allocation/allocation.events.js';
+import {
+  DeploymentDeleted,
+  DeploymentPlacementBlocked,
+  DeploymentPlacementUnblocked,
+  DeploymentScaled,
+  DeploymentSpecApplied,
+} from './deployment/deployment.events.js';
+import { NodeCordoned, NodeLost, NodeRecovered, NodeRegistered, NodeUncordoned } from './node/node.events.js';
 
 /**
  * The set of event contracts a log accepts. The event store checks every event against it before
@@ -38,4 +54,22 @@ export class EventCatalog {
 }
 
 /** Every event Plato's control plane writes. */
-export const platoEvents = new EventCatalog([DeploymentSpecApplied, DeploymentScaled, DeploymentDeleted]);
+export const platoEvents = new EventCatalog([
+  DeploymentSpecApplied,
+  DeploymentScaled,
+  DeploymentDeleted,
+  DeploymentPlacementBlocked,
+  DeploymentPlacementUnblocked,
+  NodeRegistered,
+  NodeCordoned,
+  NodeUncordoned,
+  NodeLost,
+  NodeRecovered,
+  AllocationPlaced,
+  AllocationStopRequested,
+  AllocationStarted,
+  AllocationExited,
+  AllocationFailed,
+  AllocationStopped,
+  AllocationLost,
+]);

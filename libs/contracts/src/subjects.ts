@@ -12,16 +12,31 @@ export const Subjects = {
   eventPrefix: 'plato.ev',
   /** KV bucket holding the positions of durable subscriptions. */
   subscriptionBucket: 'PLATO_SUBSCRIPTIONS',
+  /** KV bucket holding the scheduler's leader lease. */
+  schedulerLeaseBucket: 'PLATO_SCHEDULER',
   command: {
     deploymentApply: 'plato.cmd.deployment.apply',
     deploymentScale: 'plato.cmd.deployment.scale',
     deploymentDelete: 'plato.cmd.deployment.delete',
+    nodeRegister: 'plato.cmd.node.register',
+    nodeCordon: 'plato.cmd.node.cordon',
+    nodeUncordon: 'plato.cmd.node.uncordon',
+    allocationReport: 'plato.cmd.alloc.report',
+    planSubmit: 'plato.cmd.plan.submit',
   },
   query: {
     deploymentGet: 'plato.query.deployment.get',
     deploymentList: 'plato.query.deployment.list',
+    deploymentDescribe: 'plato.query.deployment.describe',
+    nodeGet: 'plato.query.node.get',
+    nodeList: 'plato.query.node.list',
+    allocationList: 'plato.query.alloc.list',
     streamHistory: 'plato.query.events.history',
   },
+  /** Heartbeats (core NATS, not stored): `plato.heartbeat.<nodeId>`. */
+  heartbeat: (nodeId: string) => `plato.heartbeat.${nodeId}`,
+  /** Every node's heartbeats. */
+  heartbeatAll: 'plato.heartbeat.*',
 } as const;
 
 /** One token of a stream name: letters, digits, `_` and `-`. */

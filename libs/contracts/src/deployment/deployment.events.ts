@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../message.js';
+import { FailedCheck } from '../plan/plan.commands.js';
 import { DeploymentSpec } from './deployment-spec.schema.js';
 
 /**
@@ -21,3 +22,16 @@ export const DeploymentScaled = defineEvent(
 
 /** The deployment was deleted; its allocations are to be stopped. A later apply recreates it. */
 export const DeploymentDeleted = defineEvent('DeploymentDeleted', 1, z.strictObject({ version: z.int().min(1) }));
+
+/**
+ * The scheduler could not place `missing` replicas of the current version; `reasons` count the
+ * nodes per failed check. Written when the blockage starts or its reasons change.
+ */
+export const DeploymentPlacementBlocked = defineEvent(
+  'DeploymentPlacementBlocked',
+  1,
+  z.strictObject({ version: z.int().min(1), missing: z.int().min(1), reasons: z.array(FailedCheck), summary: z.string() }),
+);
+
+/** Every replica of the current version found a node again. */
+export const DeploymentPlacementUnblocked = defineEvent('DeploymentPlacementUnblocked', 1, z.strictObject({ version: z.int().min(1) }));

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { CommandAccepted, CommandId } from '../command.schema.js';
+import { ObjectName } from '../deployment/deployment-spec.schema.js';
+import { defineCommand, defineQuery } from '../message.js';
+import { NodeCapacity, NodeId, Runtime } from '../node/node.schema.js';
+import { Subjects } from '../subjects.js';
+import { AllocationId, AllocationStatus, DesiredStatus, PublishedPort, StopReason } from './allocation.schema.js';
+
+/** What an agent observed of one allocation on its node. */
+export const AllocationReport = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('started'), containerId: z.string().min(1), ports: z.array(PublishedPort).default([]) }),
+  z.strictObject({ kind: z.literal('exited'), exitCode: z.int(), willRestart: z.boolean() }),
+  z.strictObject({ kind: z.literal('failed'), reason: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('stopped') }),
+]);
+/** What an agent observed of one allocation. */
+export type AllocationReport = z.output<typeof AllocationReport>;
+
+/**
+ * An agent reports what happened to an allocation of its node. A report that changes nothing
+ * (the same container started again) writes nothing; a report about another node's allocation
+ * is refused.
+ */
+export const ReportAllocation = defineCommand(
+  Subjects.command.allocationReport,
+  1,
+  z.strictObject({ commandId: CommandId, nodeId: NodeId, allocId: AllocationId, report: AllocationReport }),
+  CommandAccepted,
+);
+
+/** An allocation as the projection holds it. */
+export const AllocationView = z.strictObject({
+  allocId: z.string(),
+  nodeId: z.string(),
+  namespace: z.string(),
+  deployment: z.string(),
+  version: z.int(),
+  index: z.int(),
+  runtime: Runtime,
+  image: z.string(),
+  resources: NodeCapacity,
+  desired: DesiredStatus,
+  status: AllocationStatus,
+  stopReason: StopReason.optional(),
+  exitCode: z.int().optional(),
+  failure: z.string().optional(),
+  containerId: z.string().optional(),
+  ports: z.array(PublishedPort),
+  placedAt: z.string(),
+  updatedAt: z.string(),
+  revision: z.int(),
+});
+/** An allocation as the projection holds it. */
+export type AllocationView = z.output<typeof AllocationView>;
+
+/** Lists allocations, filtered by namespace, deployment and node; terminal ones only when asked. */
+export const ListAllocations = defineQuery(
+  Subjects.query.allocationList,
+  1,
+  z.strictObject({
+    namespace: ObjectName.optional(),
+    deployment: ObjectName.optional(),
+    nodeId: NodeId.optional(),
+    includeTerminal: z.boolean().default(false),
+  }),
+  z.strictObject({ items: z.array(AllocationView) }),
+);

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { DeploymentSpec, ObjectName } from '../deployment/deployment-spec.schema.js';
+import { defineEvent } from '../message.js';
+import { NodeId } from '../node/node.schema.js';
+import { AllocationId, PublishedPort, StopReason } from './allocation.schema.js';
+
+/**
+ * The scheduler placed one replica of a deployment version on a node. Carries the whole spec of
+ * that version, so the node's agent converges from its own allocation streams alone. An
+ * allocation never moves: rescheduling stops one and places another.
+ */
+export const AllocationPlaced = defineEvent(
+  'AllocationPlaced',
+  1,
+  z.strictObject({
+    allocId: AllocationId,
+    nodeId: NodeId,
+    namespace: ObjectName,
+    deployment: ObjectName,
+    version: z.int().min(1),
+    index: z.int().min(0),
+    spec: DeploymentSpec,
+    basedOn: z.int().min(0),
+  }),
+);
+
+/** The control plane wants the allocation stopped (desired `stop`), and why. */
+export const AllocationStopRequested = defineEvent('AllocationStopRequested', 1, z.strictObject({ reason: StopReason }));
+
+/** The agent started the allocation's container. */
+export const AllocationStarted = defineEvent(
+  'AllocationStarted',
+  1,
+  z.strictObject({ containerId: z.string().min(1), ports: z.array(PublishedPort) }),
+);
+
+/**
+ * The container exited with `exitCode`. `willRestart` says whether the agent restarts it by the
+ * spec's restart policy; if not, the allocation is over (`complete` on 0, `failed` otherwise).
+ */
+export const AllocationExited = defineEvent(
+  'AllocationExited',
+  1,
+  z.strictObject({ exitCode: z.int(), willRestart: z.boolean() }),
+);
+
+/** The agent could not run the allocation (no such image, the runtime refused); terminal. */
+export const AllocationFailed = defineEvent('AllocationFailed', 1, z.strictObject({ reason: z.string().min(1) }));
+
+/** The agent stopped and removed the container after a stop request; terminal. */
+export const AllocationStopped = defineEvent('AllocationStopped', 1, z.strictObject({}));
+
+/** The allocation's node was lost; terminal. Written by the state-server with `NodeLost`. */
+export const AllocationLost = defineEvent('AllocationLost', 1, z.strictObject({ nodeId: NodeId }));

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** An allocation id: lower-case letters, digits and `-` (a stream token). */
+export const AllocationId = z.string().regex(/^[a-z0-9][-a-z0-9]{0,62}$/, "must be lower-case letters, digits and '-'");
+
+/**
+ * What the agent last reported of an allocation (Nomad's client status). `complete`, `failed` and
+ * `lost` are terminal: the allocation will not run again and takes no resources.
+ */
+export const AllocationStatus = z.enum(['pending', 'running', 'complete', 'failed', 'lost']);
+/** What the agent last reported of an allocation. */
+export type AllocationStatus = z.output<typeof AllocationStatus>;
+
+/** What the control plane wants of an allocation. */
+export const DesiredStatus = z.enum(['run', 'stop']);
+
+/**
+ * Why an allocation is stopped: its deployment was deleted or is unknown (`orphaned`), scaled
+ * down, replaced by a newer version (`outdated`), its node is lost, or it already ended
+ * (`terminal`).
+ */
+export const StopReason = z.enum(['deleted', 'orphaned', 'scaled-down', 'outdated', 'node-lost', 'terminal']);
+
+/** A port as published on the node: container port → host address and port. */
+export const PublishedPort = z.strictObject({
+  container: z.int().min(1).max(65535),
+  host: z.int().min(1).max(65535),
+  hostIp: z.string(),
+  protocol: z.enum(['tcp', 'udp']),
+});
+/** A port as published on the node. */
+export type PublishedPort = z.output<typeof PublishedPort>;

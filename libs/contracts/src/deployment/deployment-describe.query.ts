@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { AllocationView } from '../allocation/allocation.commands.js';
+import { defineQuery } from '../message.js';
+import { FailedCheck } from '../plan/plan.commands.js';
+import { Subjects } from '../subjects.js';
+import { ObjectName } from './deployment-spec.schema.js';
+import { DeploymentView } from './deployment.commands.js';
+
+/** A deployment with its allocations and, when some replicas cannot be placed, why. */
+export const DeploymentDescription = z.strictObject({
+  deployment: DeploymentView,
+  allocations: z.array(AllocationView),
+  placement: z.strictObject({
+    blocked: z.boolean(),
+    missing: z.int().min(0),
+    summary: z.string(),
+    reasons: z.array(FailedCheck),
+  }),
+});
+/** A deployment with its allocations and placement. */
+export type DeploymentDescription = z.output<typeof DeploymentDescription>;
+
+/** Describes one deployment: its spec, its allocations (terminal ones included) and placement. */
+export const DescribeDeployment = defineQuery(
+  Subjects.query.deploymentDescribe,
+  1,
+  z.strictObject({ namespace: ObjectName.default('default'), name: ObjectName }),
+  DeploymentDescription,
+);

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { CommandAccepted, CommandId } from '../command.schema.js';
+import { defineCommand, defineQuery } from '../message.js';
+import { Subjects } from '../subjects.js';
+import { NodeCapacity, NodeId, NodeLabels, NodeState, Runtime } from './node.schema.js';
+
+/** An agent (re)registers its node. Registering the same facts again writes nothing. */
+export const RegisterNode = defineCommand(
+  Subjects.command.nodeRegister,
+  1,
+  z.strictObject({
+    commandId: CommandId,
+    nodeId: NodeId,
+    hostname: z.string().min(1),
+    capacity: NodeCapacity,
+    labels: NodeLabels.default({}),
+    runtimes: z.array(Runtime),
+  }),
+  CommandAccepted,
+);
+
+/** Takes a node out of scheduling. */
+export const CordonNode = defineCommand(
+  Subjects.command.nodeCordon,
+  1,
+  z.strictObject({ commandId: CommandId, nodeId: NodeId }),
+  CommandAccepted,
+);
+
+/** Returns a cordoned node to scheduling. */
+export const UncordonNode = defineCommand(
+  Subjects.command.nodeUncordon,
+  1,
+  z.strictObject({ commandId: CommandId, nodeId: NodeId }),
+  CommandAccepted,
+);
+
+/**
+ * A node's heartbeat, published (no reply) on `plato.heartbeat.<nodeId>` every interval. Not an
+ * event: only its absence becomes one (`NodeLost`).
+ */
+export const NodeHeartbeat = z.strictObject({ nodeId: NodeId, at: z.iso.datetime(), runtimes: z.array(Runtime) });
+/** A node's heartbeat. */
+export type NodeHeartbeat = z.output<typeof NodeHeartbeat>;
+
+/** A node as the projection holds it. */
+export const NodeView = z.strictObject({
+  nodeId: z.string(),
+  hostname: z.string(),
+  state: NodeState,
+  cordoned: z.boolean(),
+  capacity: NodeCapacity,
+  allocated: NodeCapacity.extend({ cpu: z.int().min(0), memory: z.int().min(0) }),
+  labels: NodeLabels,
+  runtimes: z.array(Runtime),
+  allocations: z.int().min(0),
+  revision: z.int(),
+});
+/** A node as the projection holds it. */
+export type NodeView = z.output<typeof NodeView>;
+
+/** Lists the nodes. */
+export const ListNodes = defineQuery(Subjects.query.nodeList, 1, z.strictObject({}), z.strictObject({ items: z.array(NodeView) }));
+
+/** Reads one node. */
+export const GetNode = defineQuery(Subjects.query.nodeGet, 1, z.strictObject({ nodeId: NodeId }), NodeView);

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { defineEvent } from '../message.js';
+import { NodeCapacity, NodeId, NodeLabels, Runtime } from './node.schema.js';
+
+/** An agent registered its node, or registered it again with other capacity, labels or runtimes. */
+export const NodeRegistered = defineEvent(
+  'NodeRegistered',
+  1,
+  z.strictObject({
+    nodeId: NodeId,
+    hostname: z.string().min(1),
+    capacity: NodeCapacity,
+    labels: NodeLabels,
+    runtimes: z.array(Runtime),
+  }),
+);
+
+/** An operator took the node out of scheduling; what runs there keeps running. */
+export const NodeCordoned = defineEvent('NodeCordoned', 1, z.strictObject({}));
+
+/** The node takes new allocations again. */
+export const NodeUncordoned = defineEvent('NodeUncordoned', 1, z.strictObject({}));
+
+/** The node's heartbeats stopped for longer than the liveness timeout; its allocations are lost. */
+export const NodeLost = defineEvent(
+  'NodeLost',
+  1,
+  z.strictObject({ lastSeen: z.iso.datetime(), timeoutMs: z.int().min(1) }),
+);
+
+/** A lost node heartbeats again. */
+export const NodeRecovered = defineEvent('NodeRecovered', 1, z.strictObject({}));
