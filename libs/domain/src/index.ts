@@ -10,3 +10,34 @@ export { DeploymentNotFound } from './deployment/deployment.errors.js';
 export { decide, evolve, replay } from './deployment/deployment.decider.js';
 export { DeploymentsProjection, deploymentIdOf, type ProjectedEvent } from './deployment/deployments.projection.js';
 export { structuralEqual } from './structural-equal.js';
+export {
+  absentNode,
+  decideNode,
+  evolveNode,
+  isNodeEvent,
+  replayNode,
+  NodeNotFound,
+  type NodeCommand,
+  type NodeEvent,
+  type NodeFacts,
+  type NodeState,
+} from './node/node.aggregate.js';
+export {
+  absentAllocation,
+  allocationIdOf,
+  decideAllocation,
+  evolveAllocation,
+  isAllocationEvent,
+  nodeIdOf,
+  replayAllocation,
+  terminalAllocationStatuses,
+  AllocationNotFound,
+  AllocationNotOnNode,
+  type AllocationCommand,
+  type AllocationEvent,
+  type AllocationPlacement,
+  type AllocationState,
+  type PlacedAllocation,
+  type StopReason,
+} from './allocation/allocation.aggregate.js';
+export { ClusterProjection, type ClusterSnapshotData, type ResourceAmount } from './cluster/cluster.projection.js';

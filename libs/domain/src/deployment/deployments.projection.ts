@@ -9,6 +9,8 @@ export interface ProjectedEvent {
   readonly type: string;
   readonly data: unknown;
   readonly position: number;
+  /** When the event was written; projections that show times read it. */
+  readonly created?: Date;
 }
 
 interface Entry {
@@ -50,6 +52,14 @@ export class DeploymentsProjection {
   get(namespace: string, name: string): DeploymentView | undefined {
     const entry = this.entries.get(`${namespace}/${name}`);
     return entry ? toView(entry) : undefined;
+  }
+
+  /** Every deployment the log knows, deleted ones included, ordered by namespace then name. */
+  all(): DeploymentView[] {
+    return [...this.entries.values()]
+      .map(toView)
+      .filter((view): view is DeploymentView => view !== undefined)
+      .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   }
 
   /** The live deployments of `namespace` (of all when omitted), ordered by namespace then name. */

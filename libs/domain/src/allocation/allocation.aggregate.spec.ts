@@ -1,0 +1,76 @@
+import { DeploymentSpec } from '@plato/contracts';
+import {
+  absentAllocation,
+  allocationIdOf,
+  decideAllocation,
+  replayAllocation,
+  AllocationNotFound,
+  AllocationNotOnNode,
+  type AllocationCommand,
+  type AllocationState,
+} from './allocation.aggregate.js';
+
+const placement = {
+  allocId: 'a1',
+  nodeId: 'n1',
+  namespace: 'default',
+  deployment: 'web',
+  version: 1,
+  index: 0,
+  spec: DeploymentSpec.parse({ name: 'web', image: 'plato/busybox:latest' }),
+  basedOn: 7,
+};
+const run = (state: AllocationState, command: AllocationCommand) => replayAllocation(decideAllocation(state, command), state);
+const report = (r: Extract<AllocationCommand, { type: 'ReportAllocation' }>['report'], nodeId = 'n1'): AllocationCommand => ({
+  type: 'ReportAllocation',
+  nodeId,
+  allocId: 'a1',
+  report: r,
+});
+
+describe('Allocation aggregate', () => {
+  const placed = run(absentAllocation, { type: 'PlaceAllocation', placement });
+
+  it('is pending and wanted running once placed; placing again decides nothing', () => {
+    expect(placed).toMatchObject({ status: 'pending', desired: 'run' });
+    expect(decideAllocation(placed, { type: 'PlaceAllocation', placement })).toEqual([]);
+  });
+
+  it('follows the agent: started, the same start again is nothing, exit with restart is pending', () => {
+    const started = run(placed, report({ kind: 'started', containerId: 'c1', ports: [] }));
+    expect(started).toMatchObject({ status: 'running', containerId: 'c1' });
+    expect(decideAllocation(started, report({ kind: 'started', containerId: 'c1', ports: [] }))).toEqual([]);
+    expect(run(started, report({ kind: 'exited', exitCode: 3, willRestart: true }))).toMatchObject({ status: 'pending', exitCode: 3 });
+    expect(run(started, report({ kind: 'exited', exitCode: 3, willRestart: false }))).toMatchObject({ status: 'failed' });
+    expect(run(started, report({ kind: 'exited', exitCode: 0, willRestart: false }))).toMatchObject({ status: 'complete' });
+  });
+
+  it('records a failure with its reason once', () => {
+    const failed = run(placed, report({ kind: 'failed', reason: 'no such image: x' }));
+    expect(failed).toMatchObject({ status: 'failed', failure: 'no such image: x' });
+    expect(decideAllocation(failed, report({ kind: 'failed', reason: 'no such image: x' }))).toEqual([]);
+  });
+
+  it('stops: desired stop once, then complete when the agent stopped it', () => {
+    const stopping = run(placed, { type: 'StopAllocation', reason: 'scaled-down' });
+    expect(stopping).toMatchObject({ desired: 'stop', stopReason: 'scaled-down', status: 'pending' });
+    expect(decideAllocation(stopping, { type: 'StopAllocation', reason: 'deleted' })).toEqual([]);
+    expect(run(stopping, report({ kind: 'stopped' }))).toMatchObject({ status: 'complete', desired: 'stop' });
+  });
+
+  it('is lost with its node unless it already ended', () => {
+    expect(run(placed, { type: 'MarkAllocationLost', nodeId: 'n1' })).toMatchObject({ status: 'lost' });
+    const done = run(placed, report({ kind: 'stopped' }));
+    expect(decideAllocation(done, { type: 'MarkAllocationLost', nodeId: 'n1' })).toEqual([]);
+  });
+
+  it('refuses reports about unknown allocations or from another node', () => {
+    expect(() => decideAllocation(absentAllocation, report({ kind: 'stopped' }))).toThrow(AllocationNotFound);
+    expect(() => decideAllocation(placed, report({ kind: 'stopped' }, 'n2'))).toThrow(AllocationNotOnNode);
+  });
+
+  it('names its stream', () => {
+    expect(allocationIdOf('alloc.n1.a1')).toEqual({ nodeId: 'n1', allocId: 'a1' });
+    expect(allocationIdOf('deployment.default.web')).toBeUndefined();
+  });
+});

@@ -1,0 +1,178 @@
+import {
+  ErrorCode,
+  PlatoError,
+  type AllocationReport,
+  type AllocationStatus,
+  type EventDataOf,
+  type AllocationExited,
+  type AllocationFailed,
+  type AllocationLost,
+  type AllocationPlaced,
+  type AllocationStarted,
+  type AllocationStopRequested,
+  type PublishedPort,
+} from '@plato/contracts';
+
+/** What an allocation was placed with: its deployment, version, slot and the whole spec. */
+export type AllocationPlacement = EventDataOf<typeof AllocationPlaced>;
+
+/** A reason an allocation is stopped. */
+export type StopReason = EventDataOf<typeof AllocationStopRequested>['reason'];
+
+/**
+ * What the Allocation aggregate knows of one allocation, folded from `alloc.<nodeId>.<allocId>`:
+ * absent, or placed with what the control plane wants (`desired`) and what the agent last
+ * reported (`status`, with the container, exit code or failure).
+ */
+export type AllocationState =
+  | { readonly status: 'absent' }
+  | {
+      readonly status: AllocationStatus;
+      readonly placement: AllocationPlacement;
+      readonly desired: 'run' | 'stop';
+      readonly stopReason?: StopReason;
+      readonly containerId?: string;
+      readonly ports: readonly PublishedPort[];
+      readonly exitCode?: number;
+      readonly failure?: string;
+    };
+
+/** A placed allocation's state. */
+export type PlacedAllocation = Exclude<AllocationState, { status: 'absent' }>;
+
+/** The state of an allocation whose stream has no event. */
+export const absentAllocation: AllocationState = Object.freeze({ status: 'absent' });
+
+/** An event of the Allocation aggregate. */
+export type AllocationEvent =
+  | { readonly type: 'AllocationPlaced'; readonly data: AllocationPlacement }
+  | { readonly type: 'AllocationStopRequested'; readonly data: EventDataOf<typeof AllocationStopRequested> }
+  | { readonly type: 'AllocationStarted'; readonly data: EventDataOf<typeof AllocationStarted> }
+  | { readonly type: 'AllocationExited'; readonly data: EventDataOf<typeof AllocationExited> }
+  | { readonly type: 'AllocationFailed'; readonly data: EventDataOf<typeof AllocationFailed> }
+  | { readonly type: 'AllocationStopped'; readonly data: Record<string, never> }
+  | { readonly type: 'AllocationLost'; readonly data: EventDataOf<typeof AllocationLost> };
+
+/** A command the Allocation aggregate decides on. */
+export type AllocationCommand =
+  | { readonly type: 'PlaceAllocation'; readonly placement: AllocationPlacement }
+  | { readonly type: 'StopAllocation'; readonly reason: StopReason }
+  | { readonly type: 'ReportAllocation'; readonly nodeId: string; readonly allocId: string; readonly report: AllocationReport }
+  | { readonly type: 'MarkAllocationLost'; readonly nodeId: string };
+
+const allocationEventTypes: ReadonlySet<string> = new Set<AllocationEvent['type']>([
+  'AllocationPlaced',
+  'AllocationStopRequested',
+  'AllocationStarted',
+  'AllocationExited',
+  'AllocationFailed',
+  'AllocationStopped',
+  'AllocationLost',
+]);
+
+/** True when `event` is one of the Allocation aggregate's events. */
+export function isAllocationEvent(event: { type: string; data: unknown }): event is AllocationEvent {
+  return allocationEventTypes.has(event.type);
+}
+
+/** The statuses after which an allocation never runs again and holds no resources. */
+export const terminalAllocationStatuses: ReadonlySet<AllocationStatus> = new Set<AllocationStatus>(['complete', 'failed', 'lost']);
+
+/** The allocation does not exist. Code `NOT_FOUND`. */
+export class AllocationNotFound extends PlatoError {
+  constructor(allocId: string) {
+    super(ErrorCode.NotFound, `allocation ${allocId} not found`, { kind: 'allocation', allocId });
+  }
+}
+
+/** A node reported on an allocation placed on another node. Code `CONFLICT`. */
+export class AllocationNotOnNode extends PlatoError {
+  constructor(allocId: string, nodeId: string, actualNodeId: string) {
+    super(ErrorCode.Conflict, `allocation ${allocId} is on node ${actualNodeId}, not ${nodeId}`, { allocId, nodeId, actualNodeId });
+  }
+}
+
+/**
+ * Decides what a command changes about one allocation. Pure; reports that change nothing (the
+ * same container started again, a second stop) decide no events, so agents may repeat them.
+ */
+export function decideAllocation(state: AllocationState, command: AllocationCommand): AllocationEvent[] {
+  if (command.type === 'PlaceAllocation') return state.status === 'absent' ? [{ type: 'AllocationPlaced', data: command.placement }] : [];
+  if (state.status === 'absent') {
+    if (command.type === 'ReportAllocation') throw new AllocationNotFound(command.allocId);
+    return [];
+  }
+  switch (command.type) {
+    case 'StopAllocation':
+      return state.desired === 'stop' ? [] : [{ type: 'AllocationStopRequested', data: { reason: command.reason } }];
+    case 'MarkAllocationLost':
+      return terminalAllocationStatuses.has(state.status) ? [] : [{ type: 'AllocationLost', data: { nodeId: command.nodeId } }];
+    case 'ReportAllocation':
+      if (command.nodeId !== state.placement.nodeId) throw new AllocationNotOnNode(command.allocId, command.nodeId, state.placement.nodeId);
+      return decideReport(state, command.report);
+  }
+}
+
+function decideReport(state: PlacedAllocation, report: AllocationReport): AllocationEvent[] {
+  switch (report.kind) {
+    case 'started':
+      if (state.status === 'running' && state.containerId === report.containerId) return [];
+      return [{ type: 'AllocationStarted', data: { containerId: report.containerId, ports: report.ports } }];
+    case 'exited': {
+      const next = exitedStatus(report.exitCode, report.willRestart);
+      if (state.status === next && state.exitCode === report.exitCode) return [];
+      return [{ type: 'AllocationExited', data: { exitCode: report.exitCode, willRestart: report.willRestart } }];
+    }
+    case 'failed':
+      if (state.status === 'failed' && state.failure === report.reason) return [];
+      return [{ type: 'AllocationFailed', data: { reason: report.reason } }];
+    case 'stopped':
+      if (state.status === 'complete' && state.desired === 'stop') return [];
+      return [{ type: 'AllocationStopped', data: {} }];
+  }
+}
+
+function exitedStatus(exitCode: number, willRestart: boolean): AllocationStatus {
+  if (willRestart) return 'pending';
+  return exitCode === 0 ? 'complete' : 'failed';
+}
+
+/** Applies one event to an allocation's state. Pure, total, never throws. */
+export function evolveAllocation(state: AllocationState, event: AllocationEvent): AllocationState {
+  if (event.type === 'AllocationPlaced') return { status: 'pending', placement: event.data, desired: 'run', ports: [] };
+  if (state.status === 'absent') return state;
+  switch (event.type) {
+    case 'AllocationStopRequested':
+      return { ...state, desired: 'stop', stopReason: event.data.reason };
+    case 'AllocationStarted':
+      return { ...state, status: 'running', containerId: event.data.containerId, ports: event.data.ports, exitCode: undefined, failure: undefined };
+    case 'AllocationExited':
+      return { ...state, status: exitedStatus(event.data.exitCode, event.data.willRestart), exitCode: event.data.exitCode };
+    case 'AllocationFailed':
+      return { ...state, status: 'failed', failure: event.data.reason };
+    case 'AllocationStopped':
+      return { ...state, status: 'complete', desired: 'stop', ports: [] };
+    case 'AllocationLost':
+      return { ...state, status: 'lost' };
+  }
+}
+
+/** Folds an allocation's events into its state. */
+export function replayAllocation(events: Iterable<AllocationEvent>, from: AllocationState = absentAllocation): AllocationState {
+  let state = from;
+  for (const event of events) state = evolveAllocation(state, event);
+  return state;
+}
+
+/** Splits an allocation stream name (`alloc.<nodeId>.<allocId>`); undefined for other streams. */
+export function allocationIdOf(stream: string): { nodeId: string; allocId: string } | undefined {
+  const [aggregate, nodeId, allocId, ...rest] = stream.split('.');
+  if (aggregate !== 'alloc' || !nodeId || !allocId || rest.length > 0) return undefined;
+  return { nodeId, allocId };
+}
+
+/** Splits a node stream name (`node.<nodeId>`); undefined for other streams. */
+export function nodeIdOf(stream: string): string | undefined {
+  const [aggregate, nodeId, ...rest] = stream.split('.');
+  return aggregate === 'node' && nodeId && rest.length === 0 ? nodeId : undefined;
+}

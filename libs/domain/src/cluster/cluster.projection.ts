@@ -1,0 +1,306 @@
+import type { AllocationView, DeploymentDescription, DeploymentSpec, NodeView } from '@plato/contracts';
+import {
+  absentAllocation,
+  allocationIdOf,
+  evolveAllocation,
+  isAllocationEvent,
+  nodeIdOf,
+  terminalAllocationStatuses,
+  type PlacedAllocation,
+} from '../allocation/allocation.aggregate.js';
+import { DeploymentsProjection, deploymentIdOf, type ProjectedEvent } from '../deployment/deployments.projection.js';
+import { absentNode, evolveNode, isNodeEvent, type NodeState } from '../node/node.aggregate.js';
+
+/** CPU in millicores and memory in MiB. */
+export interface ResourceAmount {
+  readonly cpu: number;
+  readonly memory: number;
+}
+
+/**
+ * The cluster as the scheduler reads it, at one log position: the shape `plan()` of
+ * @plato/scheduling takes. Allocations that ended and are no longer wanted are left out.
+ */
+export interface ClusterSnapshotData {
+  readonly position: number;
+  readonly nodes: readonly {
+    readonly id: string;
+    readonly state: 'ready' | 'down' | 'lost';
+    readonly cordoned: boolean;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly runtimes: readonly ('docker' | 'lxd')[];
+    readonly capacity: ResourceAmount;
+  }[];
+  readonly allocations: readonly {
+    readonly id: string;
+    readonly nodeId: string;
+    readonly namespace: string;
+    readonly deployment: string;
+    readonly version: number;
+    readonly index: number;
+    readonly resources: ResourceAmount;
+    readonly desired: 'run' | 'stop';
+    readonly status: 'pending' | 'running' | 'complete' | 'failed' | 'lost';
+  }[];
+  readonly deployments: readonly {
+    readonly namespace: string;
+    readonly name: string;
+    readonly version: number;
+    readonly spec: DeploymentSpec;
+    readonly deleted: boolean;
+  }[];
+}
+
+interface NodeEntry {
+  state: Extract<NodeState, { status: 'registered' }>;
+  revision: number;
+}
+
+interface AllocationEntry {
+  state: PlacedAllocation;
+  revision: number;
+  placedAt: string;
+  updatedAt: string;
+}
+
+interface PlacementEntry {
+  version: number;
+  missing: number;
+  summary: string;
+  reasons: { check: string; nodes: number }[];
+}
+
+const epoch = new Date(0).toISOString();
+
+/**
+ * The read model of the whole cluster: deployments, nodes, allocations and placement blockages,
+ * folded from the log through each aggregate's own `evolve` (so it cannot disagree with them).
+ * Feed it every event in position order with {@link apply}. Allocations are indexed by node and by
+ * deployment so that views and snapshots do not rescan everything. Deterministic: the same
+ * events give the same views.
+ */
+export class ClusterProjection {
+  /** The deployments, folded by the Deployment aggregate's projection. */
+  readonly deployments = new DeploymentsProjection();
+  private readonly nodes = new Map<string, NodeEntry>();
+  private readonly allocations = new Map<string, AllocationEntry>();
+  private readonly byNode = new Map<string, Set<string>>();
+  private readonly byDeployment = new Map<string, Set<string>>();
+  private readonly placements = new Map<string, PlacementEntry>();
+  private lastPosition = 0;
+
+  /** The position of the last event applied, 0 before the first. */
+  get position(): number {
+    return this.lastPosition;
+  }
+
+  /** Folds one event in; events of other kinds are ignored, and events before {@link position} skipped. */
+  apply(event: ProjectedEvent): void {
+    if (event.position < this.lastPosition) return;
+    this.lastPosition = event.position;
+    this.deployments.apply(event);
+    const at = event.created?.toISOString() ?? epoch;
+    const nodeId = nodeIdOf(event.stream);
+    if (nodeId !== undefined && isNodeEvent(event)) {
+      const entry = this.nodes.get(nodeId);
+      const next = evolveNode(entry?.state ?? absentNode, event);
+      if (next.status === 'registered') this.nodes.set(nodeId, { state: next, revision: event.position });
+      return;
+    }
+    const allocId = allocationIdOf(event.stream);
+    if (allocId !== undefined && isAllocationEvent(event)) {
+      const entry = this.allocations.get(allocId.allocId);
+      const next = evolveAllocation(entry?.state ?? absentAllocation, event);
+      if (next.status === 'absent') return;
+      if (!entry) {
+        index(this.byNode, next.placement.nodeId, allocId.allocId);
+        index(this.byDeployment, `${next.placement.namespace}/${next.placement.deployment}`, allocId.allocId);
+      }
+      this.allocations.set(allocId.allocId, { state: next, revision: event.position, placedAt: entry?.placedAt ?? at, updatedAt: at });
+      return;
+    }
+    const deployment = deploymentIdOf(event.stream);
+    if (deployment === undefined) return;
+    const key = `${deployment.namespace}/${deployment.name}`;
+    if (event.type === 'DeploymentPlacementBlocked') {
+      const data = event.data as PlacementEntry;
+      this.placements.set(key, { version: data.version, missing: data.missing, summary: data.summary, reasons: data.reasons });
+    } else if (event.type === 'DeploymentPlacementUnblocked' || event.type === 'DeploymentDeleted') {
+      this.placements.delete(key);
+    }
+  }
+
+  /** CPU and memory held on a node by allocations wanted running that have not ended. */
+  allocated(nodeId: string): ResourceAmount {
+    let cpu = 0;
+    let memory = 0;
+    for (const entry of this.entriesOn(nodeId)) {
+      if (!holdsResources(entry.state)) continue;
+      cpu += entry.state.placement.spec.resources.cpu;
+      memory += entry.state.placement.spec.resources.memory;
+    }
+    return { cpu, memory };
+  }
+
+  /** A node as queries show it; undefined if it never registered. */
+  node(nodeId: string): NodeView | undefined {
+    const entry = this.nodes.get(nodeId);
+    if (!entry) return undefined;
+    const { facts, cordoned, liveness } = entry.state;
+    return {
+      nodeId,
+      hostname: facts.hostname,
+      state: liveness,
+      cordoned,
+      capacity: facts.capacity,
+      allocated: this.allocated(nodeId),
+      labels: facts.labels,
+      runtimes: facts.runtimes,
+      allocations: this.entriesOn(nodeId).filter((e) => holdsResources(e.state)).length,
+      revision: entry.revision,
+    };
+  }
+
+  /** Every registered node, by id. */
+  nodeList(): NodeView[] {
+    return [...this.nodes.keys()].sort().map((id) => this.node(id)!);
+  }
+
+  /** The registered node's state, for the plan applier and liveness. */
+  nodeState(nodeId: string): NodeEntry['state'] | undefined {
+    return this.nodes.get(nodeId)?.state;
+  }
+
+  /** One allocation's state, undefined if never placed. */
+  allocation(allocId: string): PlacedAllocation | undefined {
+    return this.allocations.get(allocId)?.state;
+  }
+
+  /** Allocations as queries show them, filtered; ended ones only with `includeTerminal`. */
+  allocationList(filter: { namespace?: string; deployment?: string; nodeId?: string; includeTerminal?: boolean } = {}): AllocationView[] {
+    let ids: Iterable<string>;
+    if (filter.namespace !== undefined && filter.deployment !== undefined) {
+      ids = this.byDeployment.get(`${filter.namespace}/${filter.deployment}`) ?? [];
+    } else if (filter.nodeId !== undefined) ids = this.byNode.get(filter.nodeId) ?? [];
+    else ids = this.allocations.keys();
+    const views: AllocationView[] = [];
+    for (const id of ids) {
+      const entry = this.allocations.get(id)!;
+      const p = entry.state.placement;
+      if (filter.namespace !== undefined && p.namespace !== filter.namespace) continue;
+      if (filter.deployment !== undefined && p.deployment !== filter.deployment) continue;
+      if (filter.nodeId !== undefined && p.nodeId !== filter.nodeId) continue;
+      if (!filter.includeTerminal && terminalAllocationStatuses.has(entry.state.status)) continue;
+      views.push(toAllocationView(id, entry));
+    }
+    return views.sort(
+      (a, b) => a.namespace.localeCompare(b.namespace) || a.deployment.localeCompare(b.deployment) || a.index - b.index || a.revision - b.revision,
+    );
+  }
+
+  /** A deployment with its allocations (ended ones included) and placement; undefined if it never existed. */
+  describe(namespace: string, name: string): DeploymentDescription | undefined {
+    const deployment = this.deployments.get(namespace, name);
+    if (!deployment) return undefined;
+    const placement = this.placements.get(`${namespace}/${name}`);
+    return {
+      deployment,
+      allocations: this.allocationList({ namespace, deployment: name, includeTerminal: true }),
+      placement: placement
+        ? { blocked: true, missing: placement.missing, summary: placement.summary, reasons: placement.reasons }
+        : { blocked: false, missing: 0, summary: '', reasons: [] },
+    };
+  }
+
+  /** The current blockage of a deployment, as last written. */
+  placementOf(namespace: string, name: string): PlacementEntry | undefined {
+    return this.placements.get(`${namespace}/${name}`);
+  }
+
+  /** The non-terminal allocations of a node wanted running (what a lost node loses). */
+  liveAllocationsOn(nodeId: string): string[] {
+    return this.entriesOn(nodeId)
+      .filter((e) => !terminalAllocationStatuses.has(e.state.status))
+      .map((e) => e.state.placement.allocId);
+  }
+
+  /** What the scheduler plans from. */
+  snapshot(): ClusterSnapshotData {
+    const nodes = [...this.nodes.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([id, { state }]) => ({
+        id,
+        state: state.liveness,
+        cordoned: state.cordoned,
+        labels: state.facts.labels,
+        runtimes: state.facts.runtimes,
+        capacity: state.facts.capacity,
+      }));
+    const allocations: ClusterSnapshotData['allocations'][number][] = [];
+    for (const [id, { state }] of this.allocations) {
+      if (state.desired === 'stop' && terminalAllocationStatuses.has(state.status)) continue;
+      const p = state.placement;
+      allocations.push({
+        id,
+        nodeId: p.nodeId,
+        namespace: p.namespace,
+        deployment: p.deployment,
+        version: p.version,
+        index: p.index,
+        resources: p.spec.resources,
+        desired: state.desired,
+        status: state.status,
+      });
+    }
+    const deployments = this.deploymentStates();
+    return { position: this.lastPosition, nodes, allocations, deployments };
+  }
+
+  private deploymentStates(): ClusterSnapshotData['deployments'][number][] {
+    const result: ClusterSnapshotData['deployments'][number][] = [];
+    for (const view of this.deployments.all()) {
+      result.push({ namespace: view.namespace, name: view.name, version: view.version, spec: view.spec, deleted: view.deleted });
+    }
+    return result;
+  }
+
+  private entriesOn(nodeId: string): AllocationEntry[] {
+    return [...(this.byNode.get(nodeId) ?? [])].map((id) => this.allocations.get(id)!);
+  }
+}
+
+function holdsResources(state: PlacedAllocation): boolean {
+  return state.desired === 'run' && !terminalAllocationStatuses.has(state.status);
+}
+
+function index(map: Map<string, Set<string>>, key: string, id: string): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(id);
+}
+
+function toAllocationView(allocId: string, entry: AllocationEntry): AllocationView {
+  const { state } = entry;
+  const p = state.placement;
+  return {
+    allocId,
+    nodeId: p.nodeId,
+    namespace: p.namespace,
+    deployment: p.deployment,
+    version: p.version,
+    index: p.index,
+    runtime: p.spec.runtime,
+    image: p.spec.image,
+    resources: p.spec.resources,
+    desired: state.desired,
+    status: state.status,
+    ...(state.stopReason !== undefined ? { stopReason: state.stopReason } : {}),
+    ...(state.exitCode !== undefined ? { exitCode: state.exitCode } : {}),
+    ...(state.failure !== undefined ? { failure: state.failure } : {}),
+    ...(state.containerId !== undefined ? { containerId: state.containerId } : {}),
+    ports: [...state.ports],
+    placedAt: entry.placedAt,
+    updatedAt: entry.updatedAt,
+    revision: entry.revision,
+  };
+}

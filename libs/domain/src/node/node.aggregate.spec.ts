@@ -1,0 +1,42 @@
+import { decideNode, replayNode, absentNode, NodeNotFound, type NodeCommand, type NodeState } from './node.aggregate.js';
+
+const register = (over: Partial<{ capacity: { cpu: number; memory: number }; labels: Record<string, string> }> = {}): NodeCommand => ({
+  type: 'RegisterNode',
+  commandId: 'cmd-register-1',
+  nodeId: 'n1',
+  hostname: 'host-1',
+  capacity: over.capacity ?? { cpu: 2000, memory: 4096 },
+  labels: over.labels ?? { rack: 'a' },
+  runtimes: ['docker'],
+});
+const run = (state: NodeState, command: NodeCommand) => replayNode(decideNode(state, command), state);
+
+describe('Node aggregate', () => {
+  it('registers a node once, and again only when its facts change', () => {
+    const registered = run(absentNode, register());
+    expect(registered).toMatchObject({ status: 'registered', cordoned: false, liveness: 'ready' });
+    expect(decideNode(registered, register())).toEqual([]);
+    expect(decideNode(registered, register({ labels: { rack: 'b' } }))).toEqual([
+      { type: 'NodeRegistered', data: expect.objectContaining({ labels: { rack: 'b' } }) },
+    ]);
+  });
+
+  it('cordons and uncordons idempotently, and refuses an unknown node', () => {
+    const registered = run(absentNode, register());
+    const cordoned = run(registered, { type: 'CordonNode', nodeId: 'n1' });
+    expect(cordoned).toMatchObject({ cordoned: true });
+    expect(decideNode(cordoned, { type: 'CordonNode', nodeId: 'n1' })).toEqual([]);
+    expect(run(cordoned, { type: 'UncordonNode', nodeId: 'n1' })).toMatchObject({ cordoned: false });
+    expect(() => decideNode(absentNode, { type: 'CordonNode', nodeId: 'n9' })).toThrow(NodeNotFound);
+  });
+
+  it('marks a silent node lost once, and recovers it when it registers or heartbeats again', () => {
+    const registered = run(absentNode, register());
+    const lost = run(registered, { type: 'MarkNodeLost', nodeId: 'n1', lastSeen: '2026-11-22T00:00:00.000Z', timeoutMs: 3000 });
+    expect(lost).toMatchObject({ liveness: 'lost' });
+    expect(decideNode(lost, { type: 'MarkNodeLost', nodeId: 'n1', lastSeen: '2026-11-22T00:00:00.000Z', timeoutMs: 3000 })).toEqual([]);
+    expect(decideNode(lost, register())).toEqual([{ type: 'NodeRecovered', data: {} }]);
+    expect(run(lost, { type: 'MarkNodeAlive', nodeId: 'n1' })).toMatchObject({ liveness: 'ready' });
+    expect(decideNode(registered, { type: 'MarkNodeAlive', nodeId: 'n1' })).toEqual([]);
+  });
+});
