@@ -1,0 +1,4 @@
+export * from './container-runtime.port.js';
+export * from './runtime.errors.js';
+export { normalizeSpec, isLoopbackAddress, DefaultHostIp, type NormalizedSpec, type NormalizedPort } from './container-spec.rules.js';
+export { DockerRuntime, type DockerRuntimeOptions } from './docker.runtime.js';
