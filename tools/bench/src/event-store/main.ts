@@ -47,6 +47,10 @@ interface Measure extends Timing {
   events: number;
   /** Events (= appends or messages, one event each) per second. */
   rate: number;
+  /** CPU time of the bench process (the client) per event, in µs: less sensitive to other load than rates. */
+  clientMicrosPerEvent: number;
+  /** CPU time of nats-server per event, in µs. */
+  serverMicrosPerEvent: number;
   /** When the phase ran several times: every run's rate (this measure is the best run). */
   runs?: number[];
 }
@@ -63,7 +67,16 @@ interface Results {
   loadAverageAtEnd: number;
   seed: Measure;
   replay: { port: Measure; rawNoParse: Measure; rawParse: Measure };
-  ratios: { append: number; appendBestVsBest: number; replayVsRawParse: number; replayVsRawNoParse: number };
+  ratios: {
+    append: number;
+    appendBestVsBest: number;
+    replayVsRawParse: number;
+    replayVsRawNoParse: number;
+    /** Client CPU per event, port / raw: the port's own cost, robust to other load on the machine. */
+    appendClientCpu: number;
+    replayClientCpuVsRawParse: number;
+    replayClientCpuVsRawNoParse: number;
+  };
   targets: { name: string; target: string; value: string; met: boolean }[];
   diagnostics?: {
     components: ComponentCost[];
@@ -77,12 +90,21 @@ const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n
 
 async function measure(name: string, events: number, serverPid: number | undefined, work: () => Promise<unknown>): Promise<Measure> {
   const { timing } = await timed(serverPid, work);
-  const result: Measure = { name, events, ...timing, rate: events / timing.seconds };
+  const perEvent = (pct: number) => ((pct / 100) * timing.seconds * 1e6) / events;
+  const result: Measure = {
+    name,
+    events,
+    ...timing,
+    rate: events / timing.seconds,
+    clientMicrosPerEvent: perEvent(timing.clientCpuPct),
+    serverMicrosPerEvent: perEvent(timing.serverCpuPct),
+  };
   log(`${name}: ${fmt(result.rate)} events/s (${result.seconds.toFixed(2)} s, client ${result.clientCpuPct.toFixed(0)} % cpu, server ${result.serverCpuPct.toFixed(0)} % cpu)`);
   return result;
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const micros = (n: number): string => (Number.isNaN(n) ? '?' : n.toFixed(1));
 /** The fastest of several runs of a phase, with every run's rate. */
 const best = (ms: Measure[]): Measure => ({ ...ms.reduce((a, b) => (b.rate > a.rate ? b : a)), runs: ms.map((m) => m.rate) });
 const ratio = (raw: number, port: number): number => Math.round((raw / port) * 100) / 100;
@@ -105,6 +127,8 @@ function measureRow(m: Measure): string[] {
     fmt(m.rate),
     `${m.clientCpuPct.toFixed(0)} %`,
     Number.isNaN(m.serverCpuPct) ? '?' : `${m.serverCpuPct.toFixed(0)} %`,
+    micros(m.clientMicrosPerEvent),
+    micros(m.serverMicrosPerEvent),
     m.runs && m.runs.length > 1 ? m.runs.map(fmt).join(' / ') : '',
   ];
 }
@@ -117,21 +141,29 @@ async function run(options: BenchOptions, server: NatsServerProcess, nc: NatsCon
 
   // Warm-up (untimed), so that the first measured phase does not also pay for JIT compilation.
   const warmSeq = await openLog(nc, 'BENCH_WARMUP_SEQ', 'bench.warmup.seq');
-  await portSequential(warmSeq.store, 500, 2);
-  await rawSequential(js, `${warmSeq.subjectPrefix}.raw`, 500, 2);
+  await portSequential(warmSeq.store, 2_000, 2);
+  await rawSequential(js, `${warmSeq.subjectPrefix}.raw`, 2_000, 2);
   const warmConc = await openLog(nc, 'BENCH_WARMUP_CONC', 'bench.warmup.conc');
   await portConcurrent(warmConc.store, Math.min(options.appends, 10_000), options.streams, 256);
   await rawConcurrent(js, `${warmConc.subjectPrefix}.raw`, Math.min(options.appends, 10_000), options.streams, 256);
   for (const l of [warmSeq, warmConc]) await jsm.streams.delete(l.streamName);
 
-  // 1. Sequential appends (port, then the same sequence raw).
-  const seqPort = await openLog(nc, 'BENCH_SEQ_PORT', 'bench.seq.port');
-  const seqPortM = await measure('sequential append, port', options.sequential, pid, () => portSequential(seqPort.store, options.sequential, options.sequentialStreams));
-  await expectCount(jsm, seqPort.streamName, options.sequential);
-  const seqRaw = await openLog(nc, 'BENCH_SEQ_RAW', 'bench.seq.raw');
-  const seqRawM = await measure('sequential append, raw js.publish', options.sequential, pid, () => rawSequential(js, seqRaw.subjectPrefix, options.sequential, options.sequentialStreams));
-  await expectCount(jsm, seqRaw.streamName, options.sequential);
-  for (const l of [seqPort, seqRaw]) await jsm.streams.delete(l.streamName);
+  // 1. Sequential appends, port and raw alternating who goes first, `appendRounds` times.
+  const seqRuns = { port: [] as Measure[], raw: [] as Measure[] };
+  for (let r = 0; r < options.appendRounds; r++) {
+    const seqPort = await openLog(nc, 'BENCH_SEQ_PORT', 'bench.seq.port');
+    const seqRaw = await openLog(nc, 'BENCH_SEQ_RAW', 'bench.seq.raw');
+    const doPort = async () =>
+      seqRuns.port.push(await measure('sequential append, port', options.sequential, pid, () => portSequential(seqPort.store, options.sequential, options.sequentialStreams)));
+    const doRaw = async () =>
+      seqRuns.raw.push(await measure('sequential append, raw js.publish', options.sequential, pid, () => rawSequential(js, seqRaw.subjectPrefix, options.sequential, options.sequentialStreams)));
+    for (const step of r % 2 === 0 ? [doPort, doRaw] : [doRaw, doPort]) await step();
+    await expectCount(jsm, seqPort.streamName, options.sequential);
+    await expectCount(jsm, seqRaw.streamName, options.sequential);
+    for (const l of [seqPort, seqRaw]) await jsm.streams.delete(l.streamName);
+  }
+  const seqPortM = best(seqRuns.port);
+  const seqRawM = best(seqRuns.raw);
 
   // 2 + 4a. Concurrent appends over `streams` fresh streams at each bound, `appendRounds` times,
   // port and raw alternating who goes first.
@@ -179,6 +211,9 @@ async function run(options: BenchOptions, server: NatsServerProcess, nc: NatsCon
     appendBestVsBest: ratio(best(concurrent.map((c) => c.raw)).rate, chosen.port.rate),
     replayVsRawParse: ratio(replay.rawParse.rate, portReplayBest),
     replayVsRawNoParse: ratio(replay.rawNoParse.rate, portReplayBest),
+    appendClientCpu: ratio(chosen.port.clientMicrosPerEvent, chosen.raw.clientMicrosPerEvent),
+    replayClientCpuVsRawParse: ratio(replay.port.clientMicrosPerEvent, replay.rawParse.clientMicrosPerEvent),
+    replayClientCpuVsRawNoParse: ratio(replay.port.clientMicrosPerEvent, replay.rawNoParse.clientMicrosPerEvent),
   };
   const results: Results = {
     bench: 'event-store',
@@ -211,19 +246,33 @@ async function run(options: BenchOptions, server: NatsServerProcess, nc: NatsCon
     }
     // The client builds two Error objects (stack traces) per request unless the connection says noAsyncTraces.
     log('diagnostics: appends on a connection with noAsyncTraces');
-    const appendNoTraces: Measure[] = [];
+    // Interleaved with the default connection, since the machine's load drifts between phases.
     const quiet = await connect({ servers: server.url, name: 'plato-bench-no-async-traces', noAsyncTraces: true });
+    const traceRuns = new Map<string, Measure[]>();
     try {
-      const qjs = jetstream(quiet);
-      const qp = await openLog(quiet, 'BENCH_NOTRACE_PORT', 'bench.nt.port');
-      const qr = await openLog(quiet, 'BENCH_NOTRACE_RAW', 'bench.nt.raw');
       const c = chosen.concurrency;
-      appendNoTraces.push(await measure(`concurrent append, port, ${c} in flight, noAsyncTraces`, options.appends, pid, () => portConcurrent(qp.store, options.appends, options.streams, c)));
-      appendNoTraces.push(await measure(`concurrent append, raw js.publish, ${c} in flight, noAsyncTraces`, options.appends, pid, () => rawConcurrent(qjs, qr.subjectPrefix, options.appends, options.streams, c)));
-      for (const l of [qp, qr]) await jsm.streams.delete(l.streamName);
+      const variants = [
+        { name: `port, default connection`, conn: nc, port: true },
+        { name: `port, noAsyncTraces`, conn: quiet, port: true },
+        { name: `raw js.publish, default connection`, conn: nc, port: false },
+        { name: `raw js.publish, noAsyncTraces`, conn: quiet, port: false },
+      ];
+      for (let r = 0; r < 2; r++) {
+        for (const v of r === 0 ? variants : [...variants].reverse()) {
+          const l = await openLog(v.conn, 'BENCH_TRACES', 'bench.traces');
+          const vjs = jetstream(v.conn);
+          const m = await measure(`concurrent append, ${v.name}, ${c} in flight`, options.appends, pid, () =>
+            v.port ? portConcurrent(l.store, options.appends, options.streams, c) : rawConcurrent(vjs, l.subjectPrefix, options.appends, options.streams, c),
+          );
+          await expectCount(jsm, l.streamName, options.appends);
+          await jsm.streams.delete(l.streamName);
+          traceRuns.set(v.name, [...(traceRuns.get(v.name) ?? []), m]);
+        }
+      }
     } finally {
       await quiet.close();
     }
+    const appendNoTraces = [...traceRuns.values()].map(best);
     const profiles: Record<string, ProfileSummary> = {};
     log('diagnostics: CPU profiles');
     profiles['port readAll replay'] = (await profiled(() => portReplay(replayLog.store))).summary;
@@ -251,7 +300,7 @@ function report(results: Results): string {
       `${fmt(o.events)} events replayed (batch ${o.batchSize}); best of ${o.appendRounds} append / ${o.replayRounds} replay runs; one event per append`,
   );
   out.push('');
-  const rows: string[][] = [['phase', 'events', 'seconds', 'events/s', 'client cpu', 'server cpu', 'all runs, events/s']];
+  const rows: string[][] = [['phase', 'events', 'seconds', 'events/s', 'client cpu', 'server cpu', 'client µs/ev', 'server µs/ev', 'all runs, events/s']];
   rows.push(measureRow(results.sequential.port), measureRow(results.sequential.raw));
   for (const c of results.concurrent) rows.push(measureRow(c.port), measureRow(c.raw));
   rows.push(measureRow(results.seed));
@@ -264,6 +313,9 @@ function report(results: Results): string {
   out.push(`chosen concurrency: ${results.chosenConcurrency} in flight (best port rate)`);
   out.push(`port overhead, append  (raw / port at ${results.chosenConcurrency} in flight): ${r.append}×   (best raw of any bound / port: ${r.appendBestVsBest}×)`);
   out.push(`port overhead, replay (raw + JSON.parse / port): ${r.replayVsRawParse}×   (raw without parse / port: ${r.replayVsRawNoParse}×)`);
+  out.push(
+    `client CPU per event, port / raw: append ${r.appendClientCpu}×, replay ${r.replayClientCpuVsRawParse}× vs raw + JSON.parse, ${r.replayClientCpuVsRawNoParse}× vs raw without parse`,
+  );
   out.push('');
   out.push(table([['target', 'wanted', 'measured', 'met'], ...results.targets.map((t) => [t.name, t.target, t.value, t.met ? 'yes' : 'NO'])]));
   const d = results.diagnostics;
@@ -272,9 +324,9 @@ function report(results: Results): string {
     out.push('Where the client time goes');
     out.push(table([['step (in-process, no I/O)', 'µs/event'], ...d.components.map((c) => [c.step, c.microsPerEvent.toFixed(3)])]));
     out.push('');
-    out.push(table([['readAll by consumer batch size', 'events/s', 'client cpu', 'server cpu'], ...d.replayBatchSizes.map((m) => [m.name, fmt(m.rate), `${m.clientCpuPct.toFixed(0)} %`, `${m.serverCpuPct.toFixed(0)} %`])]));
+    out.push(table([['readAll by consumer batch size', 'events/s', 'client µs/event', 'server µs/event'], ...d.replayBatchSizes.map((m) => [m.name, fmt(m.rate), micros(m.clientMicrosPerEvent), micros(m.serverMicrosPerEvent)])]));
     out.push('');
-    out.push(table([['append on a connection with noAsyncTraces: true', 'events/s', 'client cpu', 'server cpu'], ...d.appendNoTraces.map((m) => [m.name, fmt(m.rate), `${m.clientCpuPct.toFixed(0)} %`, `${m.serverCpuPct.toFixed(0)} %`])]));
+    out.push(table([['append, default connection vs noAsyncTraces: true', 'events/s', 'client µs/event', 'server µs/event', 'all runs, events/s'], ...d.appendNoTraces.map((m) => [m.name, fmt(m.rate), micros(m.clientMicrosPerEvent), micros(m.serverMicrosPerEvent), (m.runs ?? []).map(fmt).join(' / ')])]));
     for (const [name, p] of Object.entries(d.profiles)) {
       out.push('');
       out.push(`CPU profile of ${name} (share of the bench process's samples):`);

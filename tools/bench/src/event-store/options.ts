@@ -14,7 +14,7 @@ export interface BenchOptions {
   concurrency: number[];
   /** Messages per pull batch of the readAll consumer (the adapter's default is 1 024). */
   batchSize: number;
-  /** Timed runs of each concurrent-append kind and bound (the best is reported, all are listed). */
+  /** Timed runs of each sequential and concurrent-append kind and bound (the best is reported, all are listed). */
   appendRounds: number;
   /** Timed replays of each kind (the best is reported, all are listed in the JSON). */
   replayRounds: number;
@@ -28,7 +28,7 @@ export const defaultOptions: BenchOptions = {
   events: 1_000_000,
   appends: 100_000,
   streams: 10_000,
-  sequential: 5_000,
+  sequential: 10_000,
   sequentialStreams: 4,
   concurrency: [256, 512, 1024],
   batchSize: 1024,
@@ -45,7 +45,7 @@ export const usage = `usage: npm run bench:event-store -- [options]
   --sequential N       sequential appends (default ${defaultOptions.sequential})
   --concurrency A,B,C  appends in flight to try (default ${defaultOptions.concurrency.join(',')})
   --batch-size N       readAll consumer batch size (default ${defaultOptions.batchSize})
-  --append-rounds N    timed runs of each concurrent append kind and bound (default ${defaultOptions.appendRounds})
+  --append-rounds N    timed runs of each append kind (and bound) (default ${defaultOptions.appendRounds})
   --replay-rounds N    timed replays of each kind (default ${defaultOptions.replayRounds})
   --no-diagnostics     skip the where-does-the-time-go measurements
   --timeout S          abort the run after S seconds (default ${defaultOptions.timeoutSeconds})
