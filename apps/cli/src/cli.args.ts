@@ -10,6 +10,20 @@ export interface CliOptions {
   namespace?: string;
   output: 'table' | 'json';
   ifRevision?: number;
+  /** `--wait`: apply/scale/delete wait until the deployment converged (or is gone). */
+  wait: boolean;
+  /** `--timeout SECONDS` of `--wait` (default 60). */
+  timeoutSeconds: number;
+  /** `--follow`: `events` keeps printing new events. */
+  follow: boolean;
+  /** `--since POSITION`: `events` starts after this position. */
+  since?: number;
+  /** `--stream NAME`: `events` shows only this stream and the streams under it. */
+  stream?: string;
+  /** `--node ID`: `get allocs` on one node. */
+  node?: string;
+  /** `--all`: `get allocs` includes ended allocations. */
+  all: boolean;
   help: boolean;
 }
 
@@ -24,13 +38,20 @@ export interface CliArgs {
 export const usage = `Usage: plato <command> [options]
 
 Commands:
-  up [--state-dir DIR] [--port N]             start nats-server (JetStream, store in DIR/nats) and the state-server;
-                                              Ctrl-C stops both. DIR defaults to ./.plato, N to 4222
-  apply -f FILE                               apply the deployment spec(s) in FILE (YAML or JSON; '-' reads stdin)
-  get deployments [NAME] [-n NS] [-o json]    list live deployments, or show one
-  history deployment NAME [-n NS] [-o json]   the events of a deployment, with position and type
-  scale NAME REPLICAS [-n NS] [--if-revision R]
-  delete NAME [-n NS] [--if-revision R]
+  up [--state-dir DIR] [--port N]             start nats-server (JetStream, store in DIR/nats) and the
+                                              services; Ctrl-C stops all. DIR defaults to ./.plato, N to 4222
+  apply -f FILE [--wait]                      apply the deployment spec(s) in FILE (YAML or JSON; '-' reads stdin)
+  get deployments [NAME] [-n NS]              list live deployments, or show one
+  get nodes [ID]                              nodes with state, capacity and what is allocated
+  get allocs [DEPLOYMENT] [--node ID] [--all] allocations with desired and observed status
+  describe deployment NAME [-n NS]            spec, allocations, and why any replica is pending
+  describe node ID                            one node
+  history deployment|node|alloc ID            the events of one object, with position and type
+                                              (alloc ID is NODE/ALLOC)
+  events [--since N] [--stream S] [--follow]  the log's events (the last 50, or after position N)
+  scale NAME REPLICAS [-n NS] [--if-revision R] [--wait]
+  delete NAME [-n NS] [--if-revision R] [--wait]
+  cordon NODE | uncordon NODE                 take a node out of scheduling, or return it
 
 Options:
   --nats URL        NATS to talk to (default: $PLATO_NATS_URL, else the URL 'plato up' wrote in the
@@ -38,6 +59,7 @@ Options:
   --state-dir DIR   where 'plato up' keeps its state (default ./.plato)
   -n, --namespace   namespace (default 'default')
   -o, --output      'table' (default) or 'json'
+  --wait            wait until converged, printing running/pending counts (--timeout SECONDS, default 60)
   -h, --help        this text
 `;
 
@@ -60,6 +82,13 @@ export function parseCliArgs(argv: string[]): CliArgs {
         namespace: { type: 'string', short: 'n' },
         output: { type: 'string', short: 'o' },
         'if-revision': { type: 'string' },
+        wait: { type: 'boolean' },
+        timeout: { type: 'string' },
+        follow: { type: 'boolean', short: 'F' },
+        since: { type: 'string' },
+        stream: { type: 'string' },
+        node: { type: 'string' },
+        all: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -72,6 +101,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (output !== 'table' && output !== 'json') issues.push({ path: '--output', message: "must be 'table' or 'json'" });
   const port = integerOption('--port', values.port, 1, 65535, issues);
   const ifRevision = integerOption('--if-revision', values['if-revision'], 0, Number.MAX_SAFE_INTEGER, issues);
+  const timeoutSeconds = integerOption('--timeout', values.timeout, 1, 86_400, issues) ?? 60;
+  const since = integerOption('--since', values.since, 0, Number.MAX_SAFE_INTEGER, issues);
   if (issues.length > 0) throw new ContractViolation('command line', issues);
   const [command, ...args] = positionals;
   return {
@@ -84,6 +115,13 @@ export function parseCliArgs(argv: string[]): CliArgs {
       ...(values.file !== undefined && { file: values.file }),
       ...(values.namespace !== undefined && { namespace: values.namespace }),
       ...(ifRevision !== undefined && { ifRevision }),
+      ...(since !== undefined && { since }),
+      ...(values.stream !== undefined && { stream: values.stream }),
+      ...(values.node !== undefined && { node: values.node }),
+      wait: values.wait ?? false,
+      timeoutSeconds,
+      follow: values.follow ?? false,
+      all: values.all ?? false,
       output: output as 'table' | 'json',
       help: values.help ?? false,
     },

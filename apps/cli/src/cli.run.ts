@@ -2,6 +2,8 @@ import { ContractViolation } from '@plato/contracts';
 import { usage, type CliArgs } from './cli.args.js';
 import { createContext } from './cli.context.js';
 import { applyCommand, deleteCommand, scaleCommand } from './commands/deployment.commands.js';
+import { cordonCommand, describeDeployment, getNodes } from './commands/cluster.commands.js';
+import { eventsCommand } from './commands/events.command.js';
 import { getCommand, historyCommand } from './commands/query.commands.js';
 import { upCommand } from './commands/up.command.js';
 
@@ -34,10 +36,28 @@ export async function runCli({ command, args, options }: CliArgs, print?: (text:
       case 'delete':
         await deleteCommand(context, args);
         return 0;
+      case 'describe':
+        await describeCommand(context, args);
+        return 0;
+      case 'cordon':
+      case 'uncordon':
+        await cordonCommand(context, args[0], command === 'cordon');
+        return 0;
+      case 'events':
+        return await eventsCommand(context, args);
       default:
         throw new ContractViolation('command line', [{ path: '', message: `unknown command '${command}'` }]);
     }
   } finally {
     await context.close();
   }
+}
+
+async function describeCommand(context: ReturnType<typeof createContext>, args: string[]): Promise<void> {
+  const [kind, id, ...rest] = args;
+  if (!id || rest.length > 0 || !['deployment', 'deploy', 'node'].includes(kind ?? '')) {
+    throw new ContractViolation('plato describe', [{ path: '', message: 'usage: plato describe deployment NAME [-n NS] | describe node ID' }]);
+  }
+  if (kind === 'node') await getNodes(context, id);
+  else await describeDeployment(context, id);
 }

@@ -11,6 +11,7 @@ import { request } from '@plato/messaging';
 import { integerOption } from '../cli.args.js';
 import type { CliContext } from '../cli.context.js';
 import { readSpecFile } from '../spec-file.reader.js';
+import { waitForDeployment } from './wait.watcher.js';
 
 type Accepted = ReplyOf<typeof ApplyDeployment>;
 
@@ -30,6 +31,9 @@ export async function applyCommand(context: CliContext, args: string[]): Promise
     if (context.options.output === 'table') context.print(`deployment ${spec.namespace}/${spec.name}: ${describe(reply)}\n`);
   }
   if (context.options.output === 'json') context.print(`${JSON.stringify(replies, null, 2)}\n`);
+  if (context.options.wait) {
+    for (const spec of specs) await waitForDeployment(context, spec.namespace, spec.name, 'converged', context.options.timeoutSeconds * 1000);
+  }
 }
 
 /** `plato scale NAME REPLICAS [-n NS] [--if-revision R]`. */
@@ -48,6 +52,7 @@ export async function scaleCommand(context: CliContext, args: string[]): Promise
     ...(context.options.ifRevision !== undefined && { ifRevision: context.options.ifRevision }),
   });
   print(context, `deployment ${namespace}/${name}`, reply);
+  if (context.options.wait) await waitForDeployment(context, namespace, name, 'converged', context.options.timeoutSeconds * 1000);
 }
 
 /** `plato delete NAME [-n NS] [--if-revision R]`. */
@@ -62,6 +67,7 @@ export async function deleteCommand(context: CliContext, args: string[]): Promis
     ...(context.options.ifRevision !== undefined && { ifRevision: context.options.ifRevision }),
   });
   print(context, `deployment ${namespace}/${name}`, reply);
+  if (context.options.wait) await waitForDeployment(context, namespace, name, 'gone', context.options.timeoutSeconds * 1000);
 }
 
 function print(context: CliContext, what: string, reply: Accepted): void {

@@ -2,14 +2,17 @@ import { ContractViolation, GetDeployment, ListDeployments, StreamHistory, Strea
 import { request } from '@plato/messaging';
 import type { CliContext } from '../cli.context.js';
 import { renderTable } from '../table.format.js';
+import { getAllocations, getNodes } from './cluster.commands.js';
 
 type HistoryEntry = ReplyOf<typeof StreamHistory>['events'][number];
 
-/** `plato get deployments [NAME] [-n NS] [-o json]`. */
+/** `plato get deployments|nodes|allocs [NAME] [-n NS] [-o json]`. */
 export async function getCommand(context: CliContext, args: string[]): Promise<void> {
   const [kind, name, ...rest] = args;
+  if (rest.length === 0 && (kind === 'nodes' || kind === 'node')) return getNodes(context, name);
+  if (rest.length === 0 && (kind === 'allocs' || kind === 'alloc' || kind === 'allocations')) return getAllocations(context, name);
   if (!isDeploymentKind(kind) || rest.length > 0) {
-    throw new ContractViolation('plato get', [{ path: '', message: 'usage: plato get deployments [NAME] [-n NAMESPACE] [-o json]' }]);
+    throw new ContractViolation('plato get', [{ path: '', message: 'usage: plato get deployments|nodes|allocs [NAME] [-n NAMESPACE] [-o json]' }]);
   }
   const nc = await context.connect();
   const { namespace } = context.options;
@@ -38,17 +41,23 @@ export async function getCommand(context: CliContext, args: string[]): Promise<v
   );
 }
 
-/** `plato history deployment NAME [-n NS] [-o json]`: the stream's events with position and type. */
+/** `plato history deployment|node|alloc ID [-n NS] [-o json]`: the stream's events with position and type. */
 export async function historyCommand(context: CliContext, args: string[]): Promise<void> {
   const [kind, name, ...rest] = args;
-  if (!isDeploymentKind(kind) || !name || rest.length > 0) {
-    throw new ContractViolation('plato history', [{ path: '', message: 'usage: plato history deployment NAME [-n NAMESPACE] [-o json]' }]);
-  }
+  const usage = 'usage: plato history deployment NAME [-n NAMESPACE] | node ID | alloc NODE/ALLOC [-o json]';
+  if (!name || rest.length > 0) throw new ContractViolation('plato history', [{ path: '', message: usage }]);
   const namespace = context.options.namespace ?? 'default';
   let stream: string;
   try {
-    stream = Streams.deployment(namespace, name);
+    if (isDeploymentKind(kind)) stream = Streams.deployment(namespace, name);
+    else if (kind === 'node') stream = Streams.node(name);
+    else if (kind === 'alloc' || kind === 'allocation') {
+      const [nodeId, allocId, ...extra] = name.split('/');
+      if (!nodeId || !allocId || extra.length > 0) throw new Error(`'${name}' must be NODE/ALLOC`);
+      stream = Streams.allocation(nodeId, allocId);
+    } else throw new ContractViolation('plato history', [{ path: '', message: usage }]);
   } catch (error) {
+    if (error instanceof ContractViolation) throw error;
     throw new ContractViolation('plato history', [{ path: 'NAME', message: error instanceof Error ? error.message : String(error) }]);
   }
   const reply = await request(await context.connect(), StreamHistory, { stream });
@@ -86,6 +95,22 @@ export function summarize(entry: Pick<HistoryEntry, 'type' | 'data'>): string {
       return `replicas ${String(data['from'])} -> ${String(data['to'])}`;
     case 'DeploymentDeleted':
       return `version=${String(data['version'])}`;
+    case 'DeploymentPlacementBlocked':
+      return `${String(data['missing'])} replica(s) cannot be placed: ${String(data['summary'])}`;
+    case 'AllocationPlaced':
+      return `${String(data['namespace'])}/${String(data['deployment'])} v${String(data['version'])} #${String(data['index'])} on ${String(data['nodeId'])}`;
+    case 'AllocationStopRequested':
+      return `reason=${String(data['reason'])}`;
+    case 'AllocationStarted':
+      return `container=${String(data['containerId']).slice(0, 12)}`;
+    case 'AllocationExited':
+      return `exit ${String(data['exitCode'])}${data['willRestart'] ? ', restarting' : ''}`;
+    case 'AllocationFailed':
+      return String(data['reason']);
+    case 'NodeRegistered': {
+      const capacity = (data['capacity'] ?? {}) as Record<string, unknown>;
+      return `${String(data['hostname'])} cpu=${String(capacity['cpu'])}m memory=${String(capacity['memory'])}Mi runtimes=${String(data['runtimes'])}`;
+    }
     default:
       return JSON.stringify(data);
   }

@@ -1,0 +1,109 @@
+import {
+  ContractViolation,
+  CordonNode,
+  DescribeDeployment,
+  GetNode,
+  ListAllocations,
+  ListNodes,
+  UncordonNode,
+  type AllocationView,
+  type DeploymentDescription,
+  type NodeView,
+  type ReplyOf,
+} from '@plato/contracts';
+import { request } from '@plato/messaging';
+import type { CliContext } from '../cli.context.js';
+import { renderTable } from '../table.format.js';
+
+/** `plato get nodes [ID]`: the nodes with their state, capacity and what is allocated on them. */
+export async function getNodes(context: CliContext, id: string | undefined): Promise<void> {
+  const nc = await context.connect();
+  const items = id ? [await request(nc, GetNode, { nodeId: id })] : (await request(nc, ListNodes, {})).items;
+  if (context.options.output === 'json') return context.print(`${JSON.stringify(id ? items[0] : { items }, null, 2)}\n`);
+  if (items.length === 0) return context.print('no nodes\n');
+  context.print(
+    renderTable<NodeView>(items, [
+      { header: 'node', cell: (n) => n.nodeId },
+      { header: 'state', cell: (n) => n.state + (n.cordoned ? ',cordoned' : '') },
+      { header: 'runtimes', cell: (n) => n.runtimes.join(',') || '-' },
+      { header: 'cpu', cell: (n) => `${n.allocated.cpu}/${n.capacity.cpu}m` },
+      { header: 'memory', cell: (n) => `${n.allocated.memory}/${n.capacity.memory}Mi` },
+      { header: 'allocs', cell: (n) => n.allocations },
+      { header: 'labels', cell: (n) => Object.entries(n.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-' },
+    ]),
+  );
+}
+
+/** `plato get allocs [-n NS] [--deployment NAME] [--node ID] [--all]`. */
+export async function getAllocations(context: CliContext, deployment: string | undefined): Promise<void> {
+  const { namespace, node, all } = context.options;
+  const reply = await request(await context.connect(), ListAllocations, {
+    ...(namespace !== undefined || deployment !== undefined ? { namespace: namespace ?? 'default' } : {}),
+    ...(deployment !== undefined ? { deployment } : {}),
+    ...(node !== undefined ? { nodeId: node } : {}),
+    includeTerminal: all,
+  });
+  if (context.options.output === 'json') return context.print(`${JSON.stringify(reply, null, 2)}\n`);
+  if (reply.items.length === 0) return context.print('no allocations\n');
+  context.print(allocationTable(reply.items));
+}
+
+/** The allocation columns shared by `get allocs` and `describe deployment`. */
+export function allocationTable(items: readonly AllocationView[]): string {
+  return renderTable<AllocationView>(items, [
+    { header: 'alloc', cell: (a) => a.allocId },
+    { header: 'deployment', cell: (a) => `${a.namespace}/${a.deployment}` },
+    { header: 'v', cell: (a) => a.version },
+    { header: 'node', cell: (a) => a.nodeId },
+    { header: 'desired', cell: (a) => a.desired },
+    { header: 'status', cell: (a) => statusOf(a) },
+    { header: 'ports', cell: (a) => a.ports.map((p) => `${p.hostIp}:${p.host}->${p.container}`).join(',') || '-' },
+    { header: 'updated', cell: (a) => a.updatedAt },
+  ]);
+}
+
+function statusOf(a: AllocationView): string {
+  if (a.failure) return `failed: ${a.failure}`;
+  if (a.exitCode !== undefined && a.status !== 'running') return `${a.status} (exit ${a.exitCode})`;
+  if (a.stopReason && a.desired === 'stop') return `${a.status} (${a.stopReason})`;
+  return a.status;
+}
+
+/** `plato describe deployment NAME [-n NS]`: the spec, the allocations, and why any replica is pending. */
+export async function describeDeployment(context: CliContext, name: string): Promise<void> {
+  const namespace = context.options.namespace ?? 'default';
+  const reply = await request(await context.connect(), DescribeDeployment, { namespace, name });
+  if (context.options.output === 'json') return context.print(`${JSON.stringify(reply, null, 2)}\n`);
+  context.print(renderDescription(reply));
+}
+
+/** The human form of a deployment's description. */
+export function renderDescription(reply: DeploymentDescription): string {
+  const { deployment: d, allocations, placement } = reply;
+  const live = allocations.filter((a) => a.desired === 'run' && a.version === d.version);
+  const running = live.filter((a) => a.status === 'running').length;
+  const lines = [
+    `Name:        ${d.namespace}/${d.name}`,
+    `Status:      ${d.deleted ? 'deleted' : 'live'}`,
+    `Version:     ${d.version} (revision ${d.revision})`,
+    `Image:       ${d.spec.image} on ${d.spec.runtime}`,
+    `Replicas:    ${d.replicas} desired, ${live.length} placed, ${running} running`,
+    `Resources:   ${d.spec.resources.cpu}m CPU, ${d.spec.resources.memory} MiB per replica`,
+    `Strategy:    ${d.spec.strategy}${d.spec.constraints.length ? `, constraints ${d.spec.constraints.join(' and ')}` : ''}`,
+  ];
+  if (placement.blocked) {
+    lines.push(`Pending:     ${placement.missing} replica(s) cannot be placed: ${placement.summary}`);
+  }
+  lines.push('', allocations.length ? allocationTable(allocations).trimEnd() : 'no allocations', '');
+  return lines.join('\n');
+}
+
+/** `plato cordon|uncordon NODE`. */
+export async function cordonCommand(context: CliContext, nodeId: string | undefined, cordon: boolean): Promise<void> {
+  const verb = cordon ? 'cordon' : 'uncordon';
+  if (!nodeId) throw new ContractViolation(`plato ${verb}`, [{ path: '', message: `usage: plato ${verb} NODE` }]);
+  const contract = cordon ? CordonNode : UncordonNode;
+  const reply: ReplyOf<typeof CordonNode> = await request(await context.connect(), contract, { commandId: context.commandId(), nodeId });
+  if (context.options.output === 'json') return context.print(`${JSON.stringify(reply, null, 2)}\n`);
+  context.print(`node ${nodeId}: ${reply.events.length ? reply.events.map((e) => `${e.type} at position ${e.position}`).join(', ') : `already ${verb}ed`}\n`);
+}

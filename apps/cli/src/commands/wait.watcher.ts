@@ -1,0 +1,69 @@
+import { DescribeDeployment, ErrorCode, PlatoError, type DeploymentDescription } from '@plato/contracts';
+import { setTimeout as delay } from 'node:timers/promises';
+import { request } from '@plato/messaging';
+import type { CliContext } from '../cli.context.js';
+
+/** What `--wait` waits for: every replica of the current version running, or nothing left running. */
+export type WaitTarget = 'converged' | 'gone';
+
+/** Counts of a deployment's allocations, as `--wait` reports progress. */
+export interface Progress {
+  desired: number;
+  running: number;
+  pending: number;
+  stopping: number;
+  failed: number;
+  done: boolean;
+  blocked?: string;
+}
+
+/** Reads a description into progress counts and whether `target` is reached. Pure. */
+export function progressOf(reply: DeploymentDescription, target: WaitTarget): Progress {
+  const { deployment: d, allocations, placement } = reply;
+  const current = allocations.filter((a) => a.desired === 'run' && a.version === d.version);
+  const running = current.filter((a) => a.status === 'running').length;
+  const pending = current.filter((a) => a.status === 'pending').length;
+  const failed = current.filter((a) => a.status === 'failed').length;
+  const stopping = allocations.filter((a) => (a.desired === 'stop' || a.version !== d.version) && (a.status === 'running' || a.status === 'pending')).length;
+  const desired = d.deleted ? 0 : d.replicas;
+  const done =
+    target === 'gone'
+      ? allocations.every((a) => a.status !== 'running' && a.status !== 'pending')
+      : running === desired && current.length === desired && stopping === 0;
+  return { desired, running, pending, stopping, failed, done, ...(placement.blocked ? { blocked: placement.summary } : {}) };
+}
+
+function line(name: string, p: Progress): string {
+  const parts = [`${p.running}/${p.desired} running`];
+  if (p.pending) parts.push(`${p.pending} pending`);
+  if (p.stopping) parts.push(`${p.stopping} stopping`);
+  if (p.failed) parts.push(`${p.failed} failed`);
+  if (p.blocked) parts.push(`cannot place: ${p.blocked}`);
+  return `${name}: ${parts.join(', ')}`;
+}
+
+/**
+ * Polls a deployment's description until `target` is reached, printing a line each time the
+ * counts change; throws UNAVAILABLE naming the last counts (and why replicas are pending) when
+ * `timeoutMs` runs out.
+ */
+export async function waitForDeployment(context: CliContext, namespace: string, name: string, target: WaitTarget, timeoutMs: number): Promise<void> {
+  const nc = await context.connect();
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const progress = progressOf(await request(nc, DescribeDeployment, { namespace, name }), target);
+    const text = line(`${namespace}/${name}`, progress);
+    if (text !== last && context.options.output === 'table') context.print(`${text}\n`);
+    last = text;
+    if (progress.done) return;
+    if (Date.now() >= deadline) {
+      throw new PlatoError(ErrorCode.Unavailable, `not ${target === 'gone' ? 'gone' : 'converged'} within ${timeoutMs / 1000} s: ${text}`, {
+        namespace,
+        name,
+        progress,
+      });
+    }
+    await delay(250);
+  }
+}
