@@ -1,0 +1,52 @@
+import type { Plan, Unplaced } from '@plato/scheduling';
+
+/** A deployment's blockage as the log last recorded it (DeploymentPlacementBlocked). */
+export interface RecordedBlockage {
+  readonly version: number;
+  readonly missing: number;
+  readonly summary: string;
+}
+
+/** What the policy reads of the projection: each live deployment and its recorded blockage. */
+export interface BlockageView {
+  /** Live (not deleted) deployments as `[namespace, name]`. */
+  readonly deployments: readonly (readonly [string, string])[];
+  blockage(namespace: string, name: string): RecordedBlockage | undefined;
+}
+
+/**
+ * The unplaced part of a plan as one comparable string, in deployment order: what the log would
+ * record of it (version, count and summary per deployment).
+ */
+export function unplacedSignature(unplaced: readonly Unplaced[]): string {
+  return JSON.stringify(
+    [...unplaced]
+      .map((u) => [u.namespace, u.deployment, u.version, u.count, u.summary] as const)
+      .sort((a, b) => (a[0] + '/' + a[1] < b[0] + '/' + b[1] ? -1 : 1)),
+  );
+}
+
+/**
+ * Whether a plan is worth sending to the state-server: it places or stops something, or what it
+ * could not place differs from the blockages the log already records (a new or changed blockage,
+ * or a recorded one that is gone). `lastSent` is the unplaced signature of the last plan this
+ * leader had accepted; an unplaced-only plan equal to it is not sent again, so a difference the
+ * state-server chose not to record is not resubmitted on every tick.
+ */
+export function worthSubmitting(plan: Plan, view: BlockageView, lastSent: string | undefined): boolean {
+  if (plan.placements.length > 0 || plan.stops.length > 0) return true;
+  if (!blockagesDiffer(plan.unplaced, view)) return false;
+  return unplacedSignature(plan.unplaced) !== lastSent;
+}
+
+function blockagesDiffer(unplaced: readonly Unplaced[], view: BlockageView): boolean {
+  const planned = new Map(unplaced.map((u) => [`${u.namespace}/${u.deployment}`, u]));
+  for (const u of unplaced) {
+    const recorded = view.blockage(u.namespace, u.deployment);
+    if (!recorded || recorded.version !== u.version || recorded.missing !== u.count || recorded.summary !== u.summary) return true;
+  }
+  for (const [namespace, name] of view.deployments) {
+    if (view.blockage(namespace, name) && !planned.has(`${namespace}/${name}`)) return true;
+  }
+  return false;
+}

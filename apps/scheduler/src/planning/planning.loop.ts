@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ErrorCode, PlatoError, SubmitPlan, type RequestOf } from '@plato/contracts';
+import { ClusterProjection } from '@plato/domain';
+import type { EventStore, Subscription } from '@plato/event-store';
+import { createLogger, request, type Logger } from '@plato/messaging';
+import { plan, type Plan } from '@plato/scheduling';
+import { allocationIdFactory } from './allocation-id.factory.js';
+import { unplacedSignature, worthSubmitting, type BlockageView } from './plan-submission.policy.js';
+
+/** Tells whether this process may act as the scheduler now. */
+export interface Leadership {
+  isLeader(): boolean;
+}
+
+/** Options of {@link PlanningLoop}. */
+export interface PlanningLoopOptions {
+  /** Plans are submitted on this connection. */
+  nc: NatsConnection;
+  /** The log the projection folds. */
+  eventStore: EventStore;
+  /** Asked before every plan and again right before it is sent. */
+  leadership: Leadership;
+  /** Names this process in command ids and logs. */
+  instance: string;
+  /** Delay between an event and the plan it triggers, so that a burst gives one plan (ms). */
+  debounceMs: number;
+  /** The leader also plans this often (ms). */
+  tickMs: number;
+  /** How long to wait for the state-server's answer to a plan (ms; default 5 000). */
+  submitTimeoutMs?: number;
+  /** Wall-clock time for `plan()`'s `now` (default `Date.now`). */
+  now?: () => number;
+  /** 8 random hex digits, for allocation and command ids (default from node:crypto). */
+  randomHex?: () => string;
+  logger?: Logger;
+}
+
+/** What a loop has done, for logs and tests. */
+export interface PlanningStats {
+  /** Plans the state-server applied. */
+  readonly applied: number;
+  /** Plans it refused with CONFLICT. */
+  readonly conflicts: number;
+  /** Allocations placed by applied plans. */
+  readonly placed: number;
+}
+
+/**
+ * The scheduler's work: folds the whole log into a {@link ClusterProjection} (leader or not, so
+ * a new leader starts warm) and, while {@link Leadership.isLeader}, turns its snapshot into a
+ * plan with `plan()` and submits it with `SubmitPlan`.
+ *
+ * - Planning runs after events (debounced), on a periodic tick, and when leadership is gained;
+ *   one pass at a time, so at most one plan is in flight.
+ * - It never plans from a projection behind what it knows the log holds: at start it waits for
+ *   the log's last position, after an applied plan for the plan's position, after a CONFLICT for
+ *   the log's position then (and backs off when the conflicts repeat or the log did not move).
+ * - A plan is sent only if it places or stops something or changes a recorded blockage.
+ */
+export class PlanningLoop {
+  /** The read model plans are computed from. */
+  readonly projection = new ClusterProjection();
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly randomHex: () => string;
+  private subscription: Subscription | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+  private pending: NodeJS.Timeout | undefined;
+  private passing: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private waitFor = 0;
+  private notBefore = 0;
+  private repeatedConflicts = 0;
+  private lastSent: string | undefined;
+  private counts = { applied: 0, conflicts: 0, placed: 0 };
+
+  constructor(private readonly options: PlanningLoopOptions) {
+    this.logger = options.logger ?? createLogger('scheduler');
+    this.now = options.now ?? Date.now;
+    this.randomHex = options.randomHex ?? (() => randomBytes(4).toString('hex'));
+  }
+
+  /** What the loop has done so far. */
+  get stats(): PlanningStats {
+    return { ...this.counts };
+  }
+
+  /** Subscribes to the log from its start and begins the periodic tick. */
+  async start(): Promise<void> {
+    this.waitFor = await this.options.eventStore.lastPosition();
+    this.subscription = await this.options.eventStore.subscribeToAll(
+      (event) => {
+        this.projection.apply(event);
+        if (this.options.leadership.isLeader()) this.trigger(this.options.debounceMs);
+      },
+      { fromPosition: 'start' },
+    );
+    this.ticker = setInterval(() => this.trigger(0), this.options.tickMs);
+  }
+
+  /** Tells the loop leadership changed; gaining it plans at once. */
+  leadershipChanged(leading: boolean): void {
+    if (leading) this.trigger(0);
+  }
+
+  /** Stops planning, waits for a plan in flight to be answered, and closes the subscription. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.ticker);
+    clearTimeout(this.pending);
+    await this.passing;
+    await this.subscription?.close();
+  }
+
+  private trigger(delayMs: number): void {
+    if (this.stopped || this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.pass();
+    }, delayMs);
+  }
+
+  private pass(): void {
+    if (this.passing) {
+      this.again = true;
+      return;
+    }
+    this.passing = this.planOnce()
+      .catch((error: unknown) => {
+        this.logger.error({ err: error }, 'planning failed');
+        this.holdOff(1_000);
+      })
+      .finally(() => {
+        this.passing = undefined;
+        if (this.again) {
+          this.again = false;
+          this.trigger(0);
+        }
+      });
+  }
+
+  private async planOnce(): Promise<void> {
+    if (this.stopped || !this.options.leadership.isLeader()) return;
+    const wait = this.notBefore - performance.now();
+    if (wait > 0) {
+      this.trigger(Math.ceil(wait));
+      return;
+    }
+    if (this.projection.position < this.waitFor) return;
+    const snapshot = this.projection.snapshot();
+    const taken = new Set(snapshot.allocations.map((a) => a.id));
+    const result = plan(snapshot, { now: this.now(), newId: allocationIdFactory(taken, this.randomHex) });
+    if (!worthSubmitting(result, this.blockages(snapshot.deployments), this.lastSent)) return;
+    if (!this.options.leadership.isLeader()) return;
+    await this.submit(result);
+  }
+
+  private async submit(result: Plan): Promise<void> {
+    const commandId = `plan-${result.basedOn}-${this.randomHex()}`;
+    const summary = { basedOn: result.basedOn, placements: result.placements.length, stops: result.stops.length, unplaced: result.unplaced.length };
+    try {
+      const reply = await request(this.options.nc, SubmitPlan, { commandId, plan: payloadOf(result) }, { timeoutMs: this.options.submitTimeoutMs ?? 5_000 });
+      this.waitFor = reply.position;
+      this.repeatedConflicts = 0;
+      this.lastSent = unplacedSignature(result.unplaced);
+      this.counts.applied += 1;
+      this.counts.placed += reply.placed;
+      this.logger.info({ ...summary, commandId, position: reply.position, placed: reply.placed, stopped: reply.stopped }, 'plan applied');
+    } catch (error) {
+      if (error instanceof PlatoError && error.code === ErrorCode.Conflict) {
+        this.counts.conflicts += 1;
+        this.repeatedConflicts += 1;
+        const logPosition = await this.options.eventStore.lastPosition();
+        this.waitFor = logPosition;
+        if (this.repeatedConflicts > 1 || logPosition <= result.basedOn) this.holdOff(Math.min(2_000, 50 * 2 ** (this.repeatedConflicts - 1)));
+        this.logger.warn({ ...summary, commandId, logPosition, reason: error.message }, 'plan refused as stale; planning again');
+        this.again = true;
+        return;
+      }
+      if (error instanceof PlatoError && error.code === ErrorCode.Unavailable) {
+        this.logger.warn({ ...summary, commandId, reason: error.message }, 'plan not answered; planning again');
+        this.waitFor = await this.options.eventStore.lastPosition().catch(() => this.waitFor);
+        this.holdOff(500);
+        this.again = true;
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private holdOff(ms: number): void {
+    this.notBefore = performance.now() + ms;
+  }
+
+  private blockages(deployments: readonly { namespace: string; name: string; deleted: boolean }[]): BlockageView {
+    return {
+      deployments: deployments.filter((d) => !d.deleted).map((d) => [d.namespace, d.name] as const),
+      blockage: (namespace, name) => this.projection.placementOf(namespace, name),
+    };
+  }
+}
+
+function payloadOf(result: Plan): RequestOf<typeof SubmitPlan>['plan'] {
+  return {
+    basedOn: result.basedOn,
+    createdAt: result.createdAt,
+    placements: result.placements.map((p) => ({ ...p, resources: { ...p.resources } })),
+    stops: result.stops.map((s) => ({ ...s })),
+    unplaced: result.unplaced.map((u) => ({ ...u, reasons: u.reasons.map((r) => ({ ...r })) })),
+  };
+}
