@@ -1,9 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { EventStore } from '@plato/event-store';
 import { RpcServer } from '@plato/messaging';
+import { AllocationCommandHandler } from './allocation/allocation.command-handler.js';
+import { Clock } from './clock/clock.port.js';
+import { ClusterQueryHandler } from './cluster/cluster.query-handler.js';
+import { ClusterReadModel } from './cluster/cluster.read-model.js';
+import { AggregateCommandRunner } from './command/aggregate-command.runner.js';
+import { StateServerConfig } from './config/state-server.config.js';
 import { DeploymentCommandHandler } from './deployment/deployment.command-handler.js';
-import { DeploymentQueryHandler } from './deployment/deployment.query-handler.js';
-import { DeploymentsReadModel } from './deployment/deployments.read-model.js';
+import { HeartbeatListener, NatsConnectionToken } from './heartbeat/heartbeat.listener.js';
+import { NodeLivenessMonitor } from './liveness/node-liveness.monitor.js';
+import { NodeCommandHandler } from './node/node.command-handler.js';
+import { PlanApplier } from './plan/plan.applier.js';
 import { StateServerRpc } from './state-server.rpc.js';
 
 /** What the state-server runs on; main.ts builds them from the environment, tests choose their own. */
@@ -12,9 +21,17 @@ export interface StateServerDependencies {
   eventStore: EventStore;
   /** Serves the commands and queries. */
   rpc: RpcServer;
+  /** Where heartbeats arrive (core NATS). */
+  nc: NatsConnection;
+  /** Where time comes from (the liveness monitor's). */
+  clock: Clock;
+  config: StateServerConfig;
 }
 
-/** The state-server: deployment commands, the deployments projection, and queries over RPC. */
+/**
+ * The state-server: command handlers for deployments, nodes, allocations and plans; the cluster
+ * read model answering every query; node liveness from heartbeats.
+ */
 @Module({})
 export class StateServerModule {
   /** The module bound to its dependencies. */
@@ -24,9 +41,18 @@ export class StateServerModule {
       providers: [
         { provide: EventStore, useValue: dependencies.eventStore },
         { provide: RpcServer, useValue: dependencies.rpc },
+        { provide: NatsConnectionToken, useValue: dependencies.nc },
+        { provide: Clock, useValue: dependencies.clock },
+        { provide: StateServerConfig, useValue: dependencies.config },
+        AggregateCommandRunner,
+        ClusterReadModel,
+        ClusterQueryHandler,
         DeploymentCommandHandler,
-        DeploymentsReadModel,
-        DeploymentQueryHandler,
+        NodeCommandHandler,
+        AllocationCommandHandler,
+        PlanApplier,
+        NodeLivenessMonitor,
+        HeartbeatListener,
         StateServerRpc,
       ],
     };

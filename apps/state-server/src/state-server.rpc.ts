@@ -1,8 +1,27 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ApplyDeployment, DeleteDeployment, GetDeployment, ListDeployments, ScaleDeployment, StreamHistory } from '@plato/contracts';
+import {
+  ApplyDeployment,
+  CordonNode,
+  DeleteDeployment,
+  DescribeDeployment,
+  GetDeployment,
+  GetNode,
+  ListAllocations,
+  ListDeployments,
+  ListNodes,
+  RegisterNode,
+  ReportAllocation,
+  ScaleDeployment,
+  StreamHistory,
+  SubmitPlan,
+  UncordonNode,
+} from '@plato/contracts';
 import { RpcServer } from '@plato/messaging';
+import { AllocationCommandHandler } from './allocation/allocation.command-handler.js';
+import { ClusterQueryHandler } from './cluster/cluster.query-handler.js';
 import { DeploymentCommandHandler } from './deployment/deployment.command-handler.js';
-import { DeploymentQueryHandler } from './deployment/deployment.query-handler.js';
+import { NodeCommandHandler } from './node/node.command-handler.js';
+import { PlanApplier } from './plan/plan.applier.js';
 
 /**
  * The state-server's routing table: which handler serves which contract. Registers on the
@@ -13,16 +32,28 @@ import { DeploymentQueryHandler } from './deployment/deployment.query-handler.js
 export class StateServerRpc implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(RpcServer) private readonly rpc: RpcServer,
-    @Inject(DeploymentCommandHandler) private readonly commands: DeploymentCommandHandler,
-    @Inject(DeploymentQueryHandler) private readonly queries: DeploymentQueryHandler,
+    @Inject(DeploymentCommandHandler) private readonly deployments: DeploymentCommandHandler,
+    @Inject(NodeCommandHandler) private readonly nodes: NodeCommandHandler,
+    @Inject(AllocationCommandHandler) private readonly allocations: AllocationCommandHandler,
+    @Inject(PlanApplier) private readonly plans: PlanApplier,
+    @Inject(ClusterQueryHandler) private readonly queries: ClusterQueryHandler,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.rpc.handle(ApplyDeployment, (command) => this.commands.apply(command));
-    this.rpc.handle(ScaleDeployment, (command) => this.commands.scale(command));
-    this.rpc.handle(DeleteDeployment, (command) => this.commands.delete(command));
-    this.rpc.handle(GetDeployment, (query) => this.queries.get(query));
-    this.rpc.handle(ListDeployments, (query) => this.queries.list(query));
+    this.rpc.handle(ApplyDeployment, (command) => this.deployments.apply(command));
+    this.rpc.handle(ScaleDeployment, (command) => this.deployments.scale(command));
+    this.rpc.handle(DeleteDeployment, (command) => this.deployments.delete(command));
+    this.rpc.handle(RegisterNode, (command) => this.nodes.register(command));
+    this.rpc.handle(CordonNode, (command) => this.nodes.cordon(command));
+    this.rpc.handle(UncordonNode, (command) => this.nodes.uncordon(command));
+    this.rpc.handle(ReportAllocation, (command) => this.allocations.report(command));
+    this.rpc.handle(SubmitPlan, (command) => this.plans.submit(command));
+    this.rpc.handle(GetDeployment, (query) => this.queries.getDeployment(query));
+    this.rpc.handle(ListDeployments, (query) => this.queries.listDeployments(query));
+    this.rpc.handle(DescribeDeployment, (query) => this.queries.describeDeployment(query));
+    this.rpc.handle(ListNodes, (query) => this.queries.listNodes(query));
+    this.rpc.handle(GetNode, (query) => this.queries.getNode(query));
+    this.rpc.handle(ListAllocations, (query) => this.queries.listAllocations(query));
     this.rpc.handle(StreamHistory, (query, context) => this.queries.history(query, context.subject));
   }
 

@@ -2,34 +2,65 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   ContractViolation,
   streamTokenPattern,
+  type DescribeDeployment,
   type GetDeployment,
+  type GetNode,
+  type ListAllocations,
   type ListDeployments,
+  type ListNodes,
   type ParsedRequestOf,
   type ReplyOf,
   type StreamHistory,
 } from '@plato/contracts';
-import { DeploymentNotFound } from '@plato/domain';
+import { DeploymentNotFound, NodeNotFound } from '@plato/domain';
 import { EventStore } from '@plato/event-store';
-import { DeploymentsReadModel } from './deployments.read-model.js';
+import { ClusterReadModel } from './cluster.read-model.js';
 
-/** Answers deployment queries from the read model, and stream history from the log itself. */
+/**
+ * Answers every query: deployments, nodes, allocations and descriptions from the cluster read model
+ * (after it caught up with the log), and stream history from the log itself.
+ */
 @Injectable()
-export class DeploymentQueryHandler {
+export class ClusterQueryHandler {
   constructor(
-    @Inject(DeploymentsReadModel) private readonly readModel: DeploymentsReadModel,
+    @Inject(ClusterReadModel) private readonly readModel: ClusterReadModel,
     @Inject(EventStore) private readonly store: EventStore,
   ) {}
 
   /** GetDeployment: one deployment, deleted ones included; NOT_FOUND if it never existed. */
-  async get(query: ParsedRequestOf<typeof GetDeployment>): Promise<ReplyOf<typeof GetDeployment>> {
-    const view = await this.readModel.get(query.namespace, query.name);
+  async getDeployment(query: ParsedRequestOf<typeof GetDeployment>): Promise<ReplyOf<typeof GetDeployment>> {
+    const view = (await this.readModel.caughtUp()).deployments.get(query.namespace, query.name);
     if (!view) throw new DeploymentNotFound(query.namespace, query.name);
     return view;
   }
 
   /** ListDeployments: the live deployments, ordered by namespace and name. */
-  async list(query: ParsedRequestOf<typeof ListDeployments>): Promise<ReplyOf<typeof ListDeployments>> {
-    return { items: await this.readModel.list(query.namespace) };
+  async listDeployments(query: ParsedRequestOf<typeof ListDeployments>): Promise<ReplyOf<typeof ListDeployments>> {
+    return { items: (await this.readModel.caughtUp()).deployments.list(query.namespace) };
+  }
+
+  /** DescribeDeployment: a deployment with every allocation it had and its placement; NOT_FOUND if it never existed. */
+  async describeDeployment(query: ParsedRequestOf<typeof DescribeDeployment>): Promise<ReplyOf<typeof DescribeDeployment>> {
+    const description = (await this.readModel.caughtUp()).describe(query.namespace, query.name);
+    if (!description) throw new DeploymentNotFound(query.namespace, query.name);
+    return description;
+  }
+
+  /** ListNodes: every registered node, by id, with what is allocated on it. */
+  async listNodes(_query: ParsedRequestOf<typeof ListNodes>): Promise<ReplyOf<typeof ListNodes>> {
+    return { items: (await this.readModel.caughtUp()).nodeList() };
+  }
+
+  /** GetNode: one registered node; NOT_FOUND if it never registered. */
+  async getNode(query: ParsedRequestOf<typeof GetNode>): Promise<ReplyOf<typeof GetNode>> {
+    const view = (await this.readModel.caughtUp()).node(query.nodeId);
+    if (!view) throw new NodeNotFound(query.nodeId);
+    return view;
+  }
+
+  /** ListAllocations: allocations filtered by namespace, deployment and node; ended ones only when asked. */
+  async listAllocations(query: ParsedRequestOf<typeof ListAllocations>): Promise<ReplyOf<typeof ListAllocations>> {
+    return { items: (await this.readModel.caughtUp()).allocationList(query) };
   }
 
   /** StreamHistory: every event of one stream, in order (an unknown stream has none). */

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ApplyDeployment, ReplyOf } from '@plato/contracts';
+import { EventStore, WrongExpectedRevision, type RecordedEvent } from '@plato/event-store';
+import type { AggregateDecider, DecidedEvent } from './aggregate.decider.js';
+
+/** What every command on one stream replies. */
+export type CommandAccepted = ReplyOf<typeof ApplyDeployment>;
+
+/** Metadata key under which every event records the id of the command that wrote it. */
+export const commandIdKey = 'commandId';
+
+/** How often a command is decided again when another writer moved the stream meanwhile. */
+const maxAttempts = 5;
+
+/** One command on one stream, as {@link AggregateCommandRunner.execute} takes it. */
+export interface StreamCommand<C> {
+  /** The aggregate instance's stream (built with `Streams.*`). */
+  readonly stream: string;
+  readonly command: C;
+  /** Recorded in every event's metadata; a stream that holds it already answers the retry. */
+  readonly commandId: string;
+  /** When set, the stream's revision must equal it (0: no stream) or WrongExpectedRevision. */
+  readonly ifRevision?: number;
+  /**
+   * The append's idempotency key (default: the command id). JetStream deduplicates message ids
+   * across the whole log, so a command writing several streams passes one per stream.
+   */
+  readonly messageId?: string;
+}
+
+/**
+ * The one command pattern of the state-server, for every aggregate: load the stream, fold it with
+ * `evolve`, `decide`, append with the loaded revision as expected revision and the message id,
+ * every event carrying the command id in its metadata, and reply what was written.
+ *
+ * - A command whose id the stream already holds (a retry) is not decided again: the reply names
+ *   the events it wrote the first time, whenever that was.
+ * - `ifRevision` must equal the stream's revision, or the command fails with WrongExpectedRevision.
+ * - Without `ifRevision`, a concurrent writer's append makes it decide again on the new state
+ *   (up to 5 times).
+ * - Errors the decider throws (tagged PlatoErrors) reach the caller unchanged.
+ */
+@Injectable()
+export class AggregateCommandRunner {
+  constructor(@Inject(EventStore) private readonly store: EventStore) {}
+
+  /** Executes one command on one stream through `decider`. */
+  async execute<S, C, E extends DecidedEvent>(decider: AggregateDecider<S, C, E>, request: StreamCommand<C>): Promise<CommandAccepted> {
+    const { stream, commandId, ifRevision } = request;
+    for (let attempt = 1; ; attempt++) {
+      const recorded = await this.store.readStream(stream);
+      const revision = recorded.at(-1)?.position ?? 0;
+      const earlier = recorded.filter((event) => event.metadata[commandIdKey] === commandId);
+      if (earlier.length > 0) return accepted(stream, earlier.at(-1)!.position, earlier);
+      if (ifRevision !== undefined && ifRevision !== revision) throw new WrongExpectedRevision(stream, ifRevision, revision);
+      let state = decider.initialState;
+      for (const event of recorded) if (decider.isEvent(event)) state = decider.evolve(state, event);
+      const events = decider.decide(state, request.command);
+      if (events.length === 0) return { stream, revision, events: [] };
+      try {
+        const result = await this.store.append(
+          stream,
+          events.map((event) => ({ type: event.type, data: event.data, metadata: { [commandIdKey]: commandId } })),
+          { expectedRevision: revision === 0 ? 'no_stream' : revision, messageId: request.messageId ?? commandId },
+        );
+        return {
+          stream,
+          revision: result.nextExpectedRevision,
+          events: events.map((event) => ({ type: event.type, position: result.position })),
+        };
+      } catch (error) {
+        if (error instanceof WrongExpectedRevision && ifRevision === undefined && attempt < maxAttempts) continue;
+        throw error;
+      }
+    }
+  }
+}
+
+function accepted(stream: string, revision: number, events: RecordedEvent[]): CommandAccepted {
+  return { stream, revision, events: events.map((event) => ({ type: event.type, position: event.position })) };
+}

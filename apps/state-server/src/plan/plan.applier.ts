@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Streams, type ParsedRequestOf, type ReplyOf, type SubmitPlan } from '@plato/contracts';
+import { AggregateCommandRunner, type CommandAccepted } from '../command/aggregate-command.runner.js';
+import { allocationDecider } from '../command/aggregate.decider.js';
+import { ClusterReadModel } from '../cluster/cluster.read-model.js';
+import { KeyedSerialQueue } from '../concurrency/keyed-serial.queue.js';
+import { checkPlan } from './plan.checker.js';
+import { PlanRefused } from './plan.errors.js';
+import { placementDecider } from './placement.decider.js';
+
+/**
+ * Applies the scheduler's plans (Nomad's plan applier): one at a time, each checked by
+ * {@link checkPlan} against the cluster read model once it holds the log's last position, so a
+ * plan sees every plan applied before it. A refused plan writes nothing (CONFLICT, see
+ * {@link PlanRefused}). An accepted one writes, each through the {@link AggregateCommandRunner}:
+ *
+ * - `AllocationPlaced` on `alloc.<nodeId>.<allocId>` per placement (a new stream: expected
+ *   `no_stream`), carrying the current version's full spec;
+ * - `AllocationStopRequested` per stop;
+ * - then `DeploymentPlacementBlocked` / `DeploymentPlacementUnblocked` on deployment streams.
+ *
+ * Every event records the plan's command id; each stream's message id is `<commandId>:<allocId>`
+ * (or `:<stream>`), since JetStream deduplicates message ids across the log. Each placement is its
+ * own fact: a crash halfway leaves some placements written, which the scheduler sees in its next
+ * snapshot; a retry of the same plan (same command id) writes only what is missing and replies
+ * the same counts.
+ */
+@Injectable()
+export class PlanApplier {
+  private readonly queue = new KeyedSerialQueue();
+
+  constructor(
+    @Inject(AggregateCommandRunner) private readonly runner: AggregateCommandRunner,
+    @Inject(ClusterReadModel) private readonly readModel: ClusterReadModel,
+  ) {}
+
+  /** SubmitPlan: checks and applies a plan after every plan submitted before it. */
+  submit(command: ParsedRequestOf<typeof SubmitPlan>): Promise<ReplyOf<typeof SubmitPlan>> {
+    return this.queue.run('plan', () => this.apply(command));
+  }
+
+  private async apply({ commandId, plan }: ParsedRequestOf<typeof SubmitPlan>): Promise<ReplyOf<typeof SubmitPlan>> {
+    const projection = await this.readModel.caughtUp();
+    const check = checkPlan(projection, plan);
+    if (!check.ok) throw new PlanRefused(check.reasons);
+    const [placed, stopped] = await Promise.all([
+      Promise.all(
+        check.placements.map((placement) =>
+          this.runner.execute(allocationDecider, {
+            stream: Streams.allocation(placement.nodeId, placement.allocId),
+            command: { type: 'PlaceAllocation', placement },
+            commandId,
+            messageId: `${commandId}:${placement.allocId}`,
+          }),
+        ),
+      ),
+      Promise.all(
+        check.stops.map((stop) =>
+          this.runner.execute(allocationDecider, {
+            stream: Streams.allocation(stop.nodeId, stop.allocId),
+            command: { type: 'StopAllocation', reason: stop.reason },
+            commandId,
+            messageId: `${commandId}:${stop.allocId}`,
+          }),
+        ),
+      ),
+    ]);
+    const placement = await Promise.all([
+      ...check.blocks.map(({ namespace, name, ...blockage }) => {
+        const stream = Streams.deployment(namespace, name);
+        return this.runner.execute(placementDecider, { stream, command: { type: 'BlockPlacement', ...blockage }, commandId, messageId: `${commandId}:${stream}` });
+      }),
+      ...check.unblocks.map(({ namespace, name }) => {
+        const stream = Streams.deployment(namespace, name);
+        return this.runner.execute(placementDecider, { stream, command: { type: 'UnblockPlacement' }, commandId, messageId: `${commandId}:${stream}` });
+      }),
+    ]);
+    const positions = [...placed, ...stopped, ...placement].flatMap((reply) => reply.events.map((event) => event.position));
+    return {
+      placed: written(placed, 'AllocationPlaced'),
+      stopped: written(stopped, 'AllocationStopRequested'),
+      position: positions.length > 0 ? Math.max(...positions) : projection.position,
+    };
+  }
+}
+
+function written(replies: CommandAccepted[], type: string): number {
+  return replies.filter((reply) => reply.events.some((event) => event.type === type)).length;
+}
