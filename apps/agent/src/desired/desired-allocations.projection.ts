@@ -1,0 +1,43 @@
+import { absentAllocation, allocationIdOf, evolveAllocation, isAllocationEvent, terminalAllocationStatuses, type PlacedAllocation } from '@plato/domain';
+import type { RecordedEvent } from '@plato/event-store';
+
+/**
+ * True when the log wants the allocation's container running: placed, desired `run`, and not
+ * terminal (`complete`, `failed`, `lost`). Everything else should not run.
+ */
+export function shouldRun(state: PlacedAllocation): boolean {
+  return state.desired === 'run' && !terminalAllocationStatuses.has(state.status);
+}
+
+/**
+ * The desired state of one node: its allocations folded from their streams
+ * (`alloc.<nodeId>.<allocId>`) with the domain's `evolveAllocation`. Fed by a subscription
+ * filtered on the node's streams; ignores every other event.
+ */
+export class DesiredAllocations {
+  private readonly states = new Map<string, PlacedAllocation>();
+
+  constructor(private readonly nodeId: string) {}
+
+  /** Folds one event in; returns the id of the allocation it changed, if it is one of this node's. */
+  apply(event: RecordedEvent): string | undefined {
+    const ids = allocationIdOf(event.stream);
+    if (!ids || ids.nodeId !== this.nodeId) return undefined;
+    const typed = { type: event.type, data: event.data };
+    if (!isAllocationEvent(typed)) return undefined;
+    const next = evolveAllocation(this.states.get(ids.allocId) ?? absentAllocation, typed);
+    if (next.status === 'absent') return undefined;
+    this.states.set(ids.allocId, next);
+    return ids.allocId;
+  }
+
+  /** The allocation's state, or undefined when the log never placed it on this node. */
+  get(allocId: string): PlacedAllocation | undefined {
+    return this.states.get(allocId);
+  }
+
+  /** Every allocation the log placed on this node, terminal ones included. */
+  entries(): IterableIterator<[string, PlacedAllocation]> {
+    return this.states.entries();
+  }
+}
