@@ -1,0 +1,159 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { streamName, type Runtime } from '@plato/contracts';
+import { terminalAllocationStatuses } from '@plato/domain';
+import type { EventStore, RecordedEvent, Subscription } from '@plato/event-store';
+import { createLogger, type Logger } from '@plato/messaging';
+import type { ContainerRuntime } from '@plato/runtime';
+import type { AgentConfig } from './config/agent.config.js';
+import { DesiredAllocations, shouldRun } from './desired/desired-allocations.projection.js';
+import { NodeRegistrar } from './node/node.registrar.js';
+import { ContainerLabels, containerNameOf } from './reconcile/allocation-container.rules.js';
+import { AllocationReconciler } from './reconcile/allocation.reconciler.js';
+import { ReconcileQueue } from './reconcile/reconcile.queue.js';
+import { AllocationReporter, natsReportSender, type ReportSender } from './report/allocation.reporter.js';
+
+/** What {@link startAgent} runs on; the caller owns and closes the connection, store and runtime. */
+export interface StartAgentOptions {
+  config: Pick<AgentConfig, 'nodeId' | 'hostname' | 'labels' | 'capacity' | 'heartbeatMs' | 'reconcileMs'>;
+  nc: NatsConnection;
+  /** The event log, read only: the agent replays its node's allocation streams from it. */
+  eventStore: EventStore;
+  /** The Docker engine (or a runtime in its place). */
+  runtime: ContainerRuntime;
+  /** Allocations converged at once (default 8). */
+  concurrency?: number;
+  /** How reports reach the state-server (default: ReportAllocation requests on `nc`). */
+  reportSender?: ReportSender;
+  logger?: Logger;
+}
+
+/** A running agent. */
+export interface RunningAgent {
+  readonly nodeId: string;
+  /** The runtimes the agent found and registered. */
+  readonly runtimes: readonly Runtime[];
+  /** The node's allocations as the agent last read them from the log. */
+  readonly desired: DesiredAllocations;
+  /** Resolves once the state-server accepted the node's registration. */
+  registered(): Promise<void>;
+  /** Runs one full resync now and resolves once its work is done. */
+  resync(): Promise<void>;
+  /**
+   * Stops heartbeating, the subscription, the resync and the reports. Leaves every container as
+   * it is: a stopped agent stops no container, and the next one adopts them.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the node agent: registers the node and heartbeats (in the background, retried until the
+ * state-server answers), replays the node's allocation streams (`alloc.<nodeId>.*`) from the log
+ * and keeps following them, and converges the runtime: each allocation is reconciled on every
+ * change of its stream and on every resync (every `reconcileMs`, which also finds containers
+ * labelled with this node that the log does not know). Resolves once the replay has caught up
+ * with the log and the first resync has been queued. Nothing is touched before the replay caught
+ * up, so a partial view never removes or restarts a container.
+ */
+export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
+  const { config, nc, eventStore, runtime } = options;
+  const nodeId = config.nodeId;
+  const logger = options.logger ?? createLogger('agent');
+  const runtimes: Runtime[] = (await runtime.available()) ? [runtime.name] : [];
+  if (runtimes.length === 0) logger.warn({ runtime: runtime.name }, 'no container runtime answers; registering with none');
+
+  const registrar = new NodeRegistrar(
+    nc,
+    { nodeId, hostname: config.hostname, capacity: config.capacity, labels: config.labels, runtimes },
+    { heartbeatMs: config.heartbeatMs, logger },
+  );
+  registrar.start();
+
+  const desired = new DesiredAllocations(nodeId);
+  const reporter = new AllocationReporter(nodeId, options.reportSender ?? natsReportSender(nc), { logger });
+  const reconciler = new AllocationReconciler(nodeId, runtime, desired, reporter, { logger });
+  const queue = new ReconcileQueue((allocId) => reconciler.reconcile(allocId), {
+    concurrency: options.concurrency ?? 8,
+    onError: (allocId, error) => logger.warn({ err: error, allocId }, 'reconcile failed; the next resync tries again'),
+  });
+
+  let caughtUp = false;
+  let closing = false;
+  const onEvent = (event: RecordedEvent): void => {
+    const allocId = desired.apply(event);
+    if (allocId && caughtUp) queue.enqueue(allocId);
+  };
+  const filter = { streamPrefixes: [streamName('alloc', nodeId)] };
+
+  let subscription: Subscription;
+  const subscribe = async (fromPosition: number | 'start'): Promise<void> => {
+    subscription = await eventStore.subscribeToAll(onEvent, { fromPosition, filter });
+    const current = subscription;
+    current.closed.catch((error: unknown) => {
+      if (closing) return;
+      logger.warn({ err: error, position: current.position }, 'allocation subscription ended; subscribing again');
+      setTimeout(() => void resubscribe(current.position), 500);
+    });
+  };
+  const resubscribe = async (position: number): Promise<void> => {
+    for (let wait = 250; !closing; wait = Math.min(wait * 2, 2_000)) {
+      try {
+        await subscribe(position);
+        return;
+      } catch (error) {
+        logger.warn({ err: error, retryInMs: wait }, 'cannot subscribe to the allocation streams yet');
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  };
+
+  await subscribe('start');
+  await subscription!.caughtUp(await eventStore.lastPosition());
+  caughtUp = true;
+  logger.info({ nodeId, runtimes, position: subscription!.position }, 'replayed this node\'s allocations; converging');
+
+  let resyncing: Promise<void> | undefined;
+  const resyncOnce = async (): Promise<void> => {
+    const keys = new Set<string>();
+    for (const [allocId, state] of desired.entries()) {
+      if (shouldRun(state) || (state.desired === 'stop' && !terminalAllocationStatuses.has(state.status))) keys.add(allocId);
+    }
+    try {
+      for (const container of await runtime.list({ labels: { [ContainerLabels.node]: nodeId } })) {
+        const allocId = container.labels[ContainerLabels.alloc];
+        if (allocId && container.name === containerNameOf(allocId)) {
+          keys.add(allocId);
+        } else {
+          logger.info({ container: container.id, name: container.name }, 'removing a stray container labelled with this node');
+          await runtime.remove(container.id);
+        }
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'cannot list the containers of this node; converging from the log alone');
+    }
+    for (const key of keys) queue.enqueue(key);
+  };
+  const resync = (): Promise<void> => (resyncing ??= resyncOnce().finally(() => (resyncing = undefined)));
+  const timer = setInterval(() => void resync(), config.reconcileMs);
+  await resync();
+
+  return {
+    nodeId,
+    runtimes,
+    desired,
+    registered: () => registrar.whenRegistered(),
+    resync: async () => {
+      await resync();
+      await queue.idle();
+    },
+    close: async () => {
+      closing = true;
+      clearInterval(timer);
+      await registrar.close();
+      await subscription.close();
+      await resyncing;
+      await queue.close();
+      await reporter.close();
+      logger.info({ nodeId }, 'agent stopped; containers left running');
+    },
+  };
+}

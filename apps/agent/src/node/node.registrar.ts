@@ -1,0 +1,103 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { NodeHeartbeat, RegisterNode, Subjects, parseOrThrow, type RequestOf, type Runtime } from '@plato/contracts';
+import { createLogger, encodeJson, request, type Logger } from '@plato/messaging';
+
+/** The facts an agent registers its node with. */
+export type NodeFacts = Omit<RequestOf<typeof RegisterNode>, 'commandId'>;
+
+/** Options of {@link NodeRegistrar}. */
+export interface NodeRegistrarOptions {
+  /** Milliseconds between heartbeats. */
+  heartbeatMs: number;
+  /** First wait before registering again when nobody answered (default 250 ms, doubling up to 2 s). */
+  retryMs?: number;
+  /** Distinguishes this agent process's registration from an earlier one's (default: now). */
+  incarnation?: number;
+  logger?: Logger;
+}
+
+/**
+ * Registers the node with the state-server (RegisterNode, retried until it is answered; the same
+ * facts write nothing there), then publishes a {@link NodeHeartbeat} on `plato.heartbeat.<nodeId>`
+ * every `heartbeatMs` (core NATS, fire and forget: while NATS is away the client buffers and the
+ * state-server judges liveness). Nothing here blocks the reconcile loop.
+ */
+export class NodeRegistrar {
+  private readonly logger: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private registering: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private closed = false;
+  private registeredOnce = false;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly facts: NodeFacts,
+    private readonly options: NodeRegistrarOptions,
+  ) {
+    this.logger = options.logger ?? createLogger('agent-registrar');
+  }
+
+  /** True once the state-server accepted the registration. */
+  get registered(): boolean {
+    return this.registeredOnce;
+  }
+
+  /** Starts registering in the background; heartbeats begin once it is accepted. */
+  start(): void {
+    this.registering ??= this.register();
+  }
+
+  /** Resolves once the registration was accepted (or the registrar was closed). */
+  async whenRegistered(): Promise<void> {
+    await this.registering;
+  }
+
+  /** Stops registering and heartbeating. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.wake?.();
+    await this.registering;
+  }
+
+  private async register(): Promise<void> {
+    const commandId = `${this.facts.nodeId}:register:${this.options.incarnation ?? Date.now()}`;
+    let backoff = this.options.retryMs ?? 250;
+    while (!this.closed) {
+      try {
+        const reply = await request(this.nc, RegisterNode, { ...this.facts, commandId });
+        this.registeredOnce = true;
+        this.logger.info({ nodeId: this.facts.nodeId, events: reply.events.map((e) => e.type) }, 'node registered');
+        this.heartbeat();
+        this.timer = setInterval(() => this.heartbeat(), this.options.heartbeatMs);
+        return;
+      } catch (error) {
+        this.logger.warn({ err: error, retryInMs: backoff }, 'registration not answered; trying again');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, backoff);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+        backoff = Math.min(backoff * 2, 2_000);
+      }
+    }
+  }
+
+  private heartbeat(): void {
+    if (this.closed || this.nc.isClosed()) return;
+    const beat = parseOrThrow(
+      NodeHeartbeat,
+      { nodeId: this.facts.nodeId, at: new Date().toISOString(), runtimes: this.facts.runtimes as Runtime[] },
+      Subjects.heartbeat(this.facts.nodeId),
+    );
+    try {
+      this.nc.publish(Subjects.heartbeat(this.facts.nodeId), encodeJson(beat));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'heartbeat not published');
+    }
+  }
+}

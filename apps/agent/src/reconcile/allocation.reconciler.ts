@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { terminalAllocationStatuses, type PlacedAllocation } from '@plato/domain';
+import { createLogger, type Logger } from '@plato/messaging';
+import { RuntimeUnavailable, type ContainerInfo, type ContainerRuntime, type ContainerSpec } from '@plato/runtime';
+import type { DesiredAllocations } from '../desired/desired-allocations.projection.js';
+import { shouldRun } from '../desired/desired-allocations.projection.js';
+import type { AllocationReporter } from '../report/allocation.reporter.js';
+import { ContainerLabels, containerNameOf, containerSpecOf, matchesAllocation, restartsAfter } from './allocation-container.rules.js';
+
+/** Options of {@link AllocationReconciler}. */
+export interface AllocationReconcilerOptions {
+  /** How long a stopped container gets to exit before it is killed (default 5 000 ms). */
+  stopTimeoutMs?: number;
+  /** A container that ran shorter than this before it exited counts as a quick exit (default 10 000 ms). */
+  quickExitMs?: number;
+  /** The longest wait before restarting a container that keeps exiting quickly (default 30 000 ms). */
+  maxRestartDelayMs?: number;
+  /** The clock, in epoch milliseconds. */
+  now?: () => number;
+  logger?: Logger;
+}
+
+interface RestartBackoff {
+  quickExits: number;
+  notBefore: number;
+}
+
+/**
+ * Makes one allocation's container on this node match what the log wants. Idempotent: it looks at
+ * the engine and the desired state each time, so the reconcile loop calls it on every change and
+ * every resync, one call per allocation at a time.
+ *
+ * - Should run (placed, desired `run`, not terminal): adopt a running container that matches (same
+ *   allocation, node, version, image) and report `started` only if the log does not already say it
+ *   runs that container, so an agent restart restarts nothing; create and start a missing one;
+ *   start a created one; for an exited one report `exited` with its code and whether the restart
+ *   policy restarts it, then start it if so (a container that keeps exiting quickly waits longer
+ *   each time, up to `maxRestartDelayMs`). A missing image or a refused create is reported
+ *   `failed`, naming the image or the engine's reason.
+ * - Should not run (desired `stop`, terminal, or unknown to the log but labelled with this node):
+ *   stop (after `stopTimeoutMs`, kill) and remove; report `stopped` for an allocation stopped on
+ *   request that the log does not yet show ended.
+ *
+ * An unreachable engine throws {@link RuntimeUnavailable}; the next resync tries again.
+ */
+export class AllocationReconciler {
+  private readonly logger: Logger;
+  private readonly backoff = new Map<string, RestartBackoff>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly nodeId: string,
+    private readonly runtime: ContainerRuntime,
+    private readonly desired: DesiredAllocations,
+    private readonly reporter: AllocationReporter,
+    private readonly options: AllocationReconcilerOptions = {},
+  ) {
+    this.logger = options.logger ?? createLogger('agent-reconciler');
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Converges the container of `allocId` once. */
+  async reconcile(allocId: string): Promise<void> {
+    const state = this.desired.get(allocId);
+    const info = await this.runtime.inspect(containerNameOf(allocId));
+    if (!state) {
+      if (info && info.labels[ContainerLabels.node] === this.nodeId) {
+        this.logger.info({ allocId, container: info.id }, 'removing a container of this node the log does not know');
+        await this.removeContainer(info);
+      }
+      return;
+    }
+    if (shouldRun(state)) await this.run(allocId, state, info);
+    else await this.halt(allocId, state, info);
+  }
+
+  private async run(allocId: string, state: PlacedAllocation, found: ContainerInfo | null): Promise<void> {
+    const spec = containerSpecOf(this.nodeId, allocId, state.placement);
+    let info = found;
+    if (info && !matchesAllocation(info, spec)) {
+      this.logger.info({ allocId, container: info.id, image: info.image }, 'replacing a container that is not this allocation\'s');
+      await this.removeContainer(info);
+      info = null;
+    }
+    if (!info) {
+      await this.createAndStart(allocId, spec);
+      return;
+    }
+    switch (info.state) {
+      case 'running':
+        if (state.status !== 'running' || state.containerId !== info.id) this.reportStarted(allocId, info);
+        return;
+      case 'created':
+        await this.start(allocId, info.id);
+        return;
+      case 'exited':
+      case 'dead':
+        await this.exited(allocId, state, info);
+        return;
+      default:
+        this.logger.debug({ allocId, container: info.id, state: info.state }, 'container in transition; next resync looks again');
+    }
+  }
+
+  private async exited(allocId: string, state: PlacedAllocation, info: ContainerInfo): Promise<void> {
+    const exitCode = info.exitCode ?? 0;
+    const willRestart = restartsAfter(state.placement.spec.restart.policy, exitCode);
+    this.reporter.report(allocId, observationId(allocId, 'exited', info.id, info.finishedAt), { kind: 'exited', exitCode, willRestart });
+    if (!willRestart) return;
+    const backoff = this.restartBackoff(allocId, info);
+    if (this.now() < backoff.notBefore) return;
+    this.logger.info({ allocId, container: info.id, exitCode }, 'restarting an exited container by its restart policy');
+    await this.start(allocId, info.id);
+  }
+
+  private restartBackoff(allocId: string, info: ContainerInfo): RestartBackoff {
+    const ranMs = info.startedAt && info.finishedAt ? info.finishedAt.getTime() - info.startedAt.getTime() : Infinity;
+    const previous = this.backoff.get(allocId);
+    const exitAt = info.finishedAt?.getTime() ?? this.now();
+    if (ranMs >= (this.options.quickExitMs ?? 10_000)) {
+      this.backoff.delete(allocId);
+      return { quickExits: 0, notBefore: 0 };
+    }
+    if (previous && previous.notBefore >= exitAt) return previous;
+    const quickExits = (previous?.quickExits ?? 0) + 1;
+    const delay = quickExits <= 1 ? 0 : Math.min(1000 * 2 ** (quickExits - 2), this.options.maxRestartDelayMs ?? 30_000);
+    const next = { quickExits, notBefore: exitAt + delay };
+    this.backoff.set(allocId, next);
+    return next;
+  }
+
+  private async halt(allocId: string, state: PlacedAllocation, info: ContainerInfo | null): Promise<void> {
+    if (info) {
+      this.logger.info({ allocId, container: info.id, desired: state.desired, status: state.status }, 'stopping and removing a container that should not run');
+      await this.removeContainer(info);
+    }
+    this.backoff.delete(allocId);
+    if (state.desired === 'stop' && !terminalAllocationStatuses.has(state.status)) {
+      this.reporter.report(allocId, `${allocId}:stopped`, { kind: 'stopped' });
+    }
+  }
+
+  private async createAndStart(allocId: string, spec: ContainerSpec): Promise<void> {
+    let id: string;
+    try {
+      await this.runtime.ensureImage(spec.image);
+      id = (await this.runtime.create(spec)).id;
+    } catch (error) {
+      this.fail(allocId, error);
+      return;
+    }
+    await this.start(allocId, id);
+  }
+
+  private async start(allocId: string, id: string): Promise<void> {
+    try {
+      await this.runtime.start(id);
+    } catch (error) {
+      this.fail(allocId, error);
+      return;
+    }
+    const info = await this.runtime.inspect(id);
+    if (info?.state === 'running') this.reportStarted(allocId, info);
+  }
+
+  private fail(allocId: string, error: unknown): void {
+    if (error instanceof RuntimeUnavailable) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    this.logger.warn({ allocId, reason }, 'allocation failed');
+    this.reporter.report(allocId, `${allocId}:failed:${createHash('sha256').update(reason).digest('hex').slice(0, 12)}`, { kind: 'failed', reason });
+  }
+
+  private reportStarted(allocId: string, info: ContainerInfo): void {
+    this.reporter.report(allocId, observationId(allocId, 'started', info.id, info.startedAt), {
+      kind: 'started',
+      containerId: info.id,
+      ports: info.ports.map((port) => ({ container: port.container, host: port.host, hostIp: port.hostIp, protocol: port.protocol })),
+    });
+  }
+
+  private async removeContainer(info: ContainerInfo): Promise<void> {
+    if (info.state === 'running') await this.runtime.stop(info.id, { timeoutMs: this.options.stopTimeoutMs ?? 5_000 });
+    await this.runtime.remove(info.id);
+  }
+}
+
+/** A command id unique to one observation: the container and the time it started or exited. */
+function observationId(allocId: string, kind: string, containerId: string, at: Date | null): string {
+  return `${allocId}:${kind}:${containerId.slice(0, 12)}:${at?.getTime() ?? 0}`;
+}
