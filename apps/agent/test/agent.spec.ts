@@ -1,0 +1,279 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  ApplyDeployment,
+  GetDeployment,
+  GetNode,
+  ListAllocations,
+  StreamHistory,
+  Streams,
+  SubmitPlan,
+  platoEvents,
+  type AllocationView,
+  type DeploymentSpecInput,
+} from '@plato/contracts';
+import { JetStreamEventStore } from '@plato/event-store';
+import { connectNats, createLogger, request } from '@plato/messaging';
+import { DockerRuntime, type ContainerInfo } from '@plato/runtime';
+import { NatsServerProcess, eventually, newRunId } from '@plato/testing';
+import { ContainerLabels, containerNameOf, startAgent, type RunningAgent } from '../src/index.js';
+import { StateServerProcess } from './state-server.process.js';
+
+const buildImages = fileURLToPath(new URL('../../../tools/images/build', import.meta.url));
+const image = 'plato/busybox:latest';
+const greeting = 'Hello from Plato busybox';
+const logger = createLogger('agent-test');
+const commandId = () => `cmd-${randomUUID()}`;
+
+/**
+ * The agent against real parts: a nats-server of its own, the built state-server as a process,
+ * the Docker engine. Allocations are placed as the scheduler places them (SubmitPlan). Every
+ * container is labelled plato.node=<this run's node id> and removed in afterAll.
+ */
+describe('agent on a real nats-server, state-server and Docker engine', () => {
+  const run = newRunId('agent');
+  const nodeId = run;
+  const runtime = new DockerRuntime({ socketPath: '/var/run/docker.sock' });
+  let nats: NatsServerProcess;
+  let client: NatsConnection;
+  let stateServer: StateServerProcess;
+  let agent: RunningAgent | undefined;
+  let agentStop: (() => Promise<void>) | undefined;
+
+  const startTestAgent = async (): Promise<RunningAgent> => {
+    const nc = await connectNats({ name: `${run}-agent`, servers: nats.url, logger });
+    const eventStore = await JetStreamEventStore.connect(nc, { catalog: platoEvents });
+    const started = await startAgent({
+      config: { nodeId, hostname: 'agent-test-host', labels: { run }, capacity: { cpu: 8000, memory: 8192 }, heartbeatMs: 500, reconcileMs: 1000 },
+      nc,
+      eventStore,
+      runtime,
+      logger,
+    });
+    agent = started;
+    agentStop = async () => {
+      await started.close();
+      await eventStore.close();
+      await nc.close();
+    };
+    return started;
+  };
+  const stopTestAgent = async (): Promise<void> => {
+    await agentStop?.();
+    agent = undefined;
+    agentStop = undefined;
+  };
+
+  const deploy = async (name: string, spec: Partial<DeploymentSpecInput>, replicas: number): Promise<string[]> => {
+    await request(client, ApplyDeployment, { commandId: commandId(), spec: { name, image, replicas, ...spec } });
+    const deployment = await request(client, GetDeployment, { name });
+    const allocIds = Array.from({ length: replicas }, (_, i) => `${run}-${name}-${i}`);
+    await request(client, SubmitPlan, {
+      commandId: commandId(),
+      plan: {
+        basedOn: deployment.revision,
+        createdAt: Date.now(),
+        placements: allocIds.map((allocId, index) => ({
+          allocId,
+          nodeId,
+          namespace: 'default',
+          deployment: name,
+          version: deployment.version,
+          index,
+          resources: { cpu: deployment.spec.resources.cpu, memory: deployment.spec.resources.memory },
+        })),
+        stops: [],
+        unplaced: [],
+      },
+    });
+    return allocIds;
+  };
+
+  const allocation = async (allocId: string): Promise<AllocationView> => {
+    const { items } = await request(client, ListAllocations, { nodeId, includeTerminal: true });
+    const found = items.find((item) => item.allocId === allocId);
+    if (!found) throw new Error(`allocation ${allocId} is not listed`);
+    return found;
+  };
+  const history = async (allocId: string) => (await request(client, StreamHistory, { stream: Streams.allocation(nodeId, allocId) })).events;
+
+  const runningContainer = async (allocId: string): Promise<ContainerInfo> => {
+    const info = await runtime.inspect(containerNameOf(allocId));
+    if (info?.state !== 'running') throw new Error(`${allocId}: container is ${info?.state ?? 'missing'}`);
+    return info;
+  };
+  const reportedRunning = (allocId: string, timeoutMs = 15_000) =>
+    eventually(
+      async () => {
+        const info = await runningContainer(allocId);
+        const view = await allocation(allocId);
+        if (view.status !== 'running' || view.containerId !== info.id) throw new Error(`${allocId}: log says ${view.status} ${view.containerId ?? ''}, container ${info.id}`);
+        return { info, view };
+      },
+      { timeoutMs, description: `${allocId} running and reported` },
+    );
+
+  const web: Partial<DeploymentSpecInput> = {
+    command: ['httpd'],
+    args: ['-f', '-p', '8080', '-h', '/www'],
+    env: { GREETING: 'hello', PLATO_RUN: run },
+    resources: { cpu: 100, memory: 32 },
+    ports: [{ name: 'http', container: 8080 }],
+  };
+  let webAllocs: string[] = [];
+
+  beforeAll(async () => {
+    await promisify(execFile)(buildImages, [], { timeout: 110_000 });
+    nats = await NatsServerProcess.start();
+    client = await connectNats({ name: `${run}-client`, servers: nats.url, logger });
+    stateServer = await StateServerProcess.start(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
+    await startTestAgent();
+    await agent!.registered();
+  }, 150_000);
+
+  afterAll(async () => {
+    await stopTestAgent().catch(() => undefined);
+    const mine = await runtime.list({ labels: { [ContainerLabels.node]: nodeId } });
+    await Promise.all(mine.map((container) => runtime.remove(container.id)));
+    await stateServer?.stop();
+    await client?.close();
+    await nats?.stop();
+  }, 60_000);
+
+  it('registers its node with its capacity, labels and the Docker runtime', async () => {
+    const node = await eventually(() => request(client, GetNode, { nodeId }), { description: 'the node registered' });
+    expect(node).toMatchObject({ nodeId, hostname: 'agent-test-host', state: 'ready', capacity: { cpu: 8000, memory: 8192 }, labels: { run }, runtimes: ['docker'] });
+  });
+
+  it('runs placed allocations with their env, memory limit and ports on 127.0.0.1, and reports them started', async () => {
+    webAllocs = await deploy('web', web, 2);
+    for (const allocId of webAllocs) {
+      const { info, view } = await reportedRunning(allocId);
+      expect(info.labels).toMatchObject({
+        [ContainerLabels.alloc]: allocId,
+        [ContainerLabels.deployment]: 'default/web',
+        [ContainerLabels.node]: nodeId,
+        [ContainerLabels.version]: '1',
+      });
+      expect(info.limits).toEqual({ cpuMillis: 100, memoryMiB: 32 });
+      const port = info.ports.find((p) => p.container === 8080);
+      expect(port).toMatchObject({ hostIp: '127.0.0.1', protocol: 'tcp' });
+      expect(view.ports).toEqual([{ container: 8080, host: port!.host, hostIp: '127.0.0.1', protocol: 'tcp' }]);
+
+      const env = await runtime.exec(info.id, ['env']);
+      expect(env.stdout.split('\n')).toEqual(expect.arrayContaining(['GREETING=hello', `PLATO_RUN=${run}`]));
+      const body = await eventually(async () => (await fetch(`http://127.0.0.1:${port!.host}/`)).text(), { description: `${allocId} answering HTTP` });
+      expect(body).toContain(greeting);
+    }
+  });
+
+  it('reports an allocation whose image is missing as failed, naming the image', async () => {
+    const [allocId] = await deploy('ghost', { image: 'plato/missing-image:none' }, 1);
+    const view = await eventually(
+      async () => {
+        const found = await allocation(allocId!);
+        if (found.status !== 'failed') throw new Error(`status is ${found.status}`);
+        return found;
+      },
+      { description: 'the missing image reported failed' },
+    );
+    expect(view.failure).toContain('plato/missing-image:none');
+    expect(await runtime.inspect(containerNameOf(allocId!))).toBeNull();
+  });
+
+  it('recreates a container removed by hand within 5 s', async () => {
+    const allocId = webAllocs[0]!;
+    const before = await runningContainer(allocId);
+    const removedAt = Date.now();
+    await runtime.remove(before.id);
+    const after = await eventually(
+      async () => {
+        const info = await runningContainer(allocId);
+        if (info.id === before.id) throw new Error('still the removed container');
+        return info;
+      },
+      { timeoutMs: 5_000, description: 'the removed container recreated' },
+    );
+    logger.warn({ repairMs: Date.now() - removedAt, drift: 'removed' }, 'drift repaired');
+    await reportedRunning(allocId);
+    expect(after.id).not.toBe(before.id);
+  });
+
+  it('restarts a container stopped by hand within 5 s and reports the exit', async () => {
+    const allocId = webAllocs[1]!;
+    const before = await runningContainer(allocId);
+    const stoppedAt = Date.now();
+    await runtime.stop(before.id, { timeoutMs: 100 });
+    const after = await eventually(
+      async () => {
+        const info = await runningContainer(allocId);
+        if (info.startedAt!.getTime() === before.startedAt!.getTime()) throw new Error('not restarted yet');
+        return info;
+      },
+      { timeoutMs: 5_000, description: 'the stopped container running again' },
+    );
+    logger.warn({ repairMs: Date.now() - stoppedAt, drift: 'stopped' }, 'drift repaired');
+    expect(after.id).toBe(before.id);
+    await reportedRunning(allocId);
+    const types = (await history(allocId)).map((event) => event.type);
+    expect(types.slice(-2)).toEqual(['AllocationExited', 'AllocationStarted']);
+    const exited = (await history(allocId)).find((event) => event.type === 'AllocationExited');
+    expect(exited?.data).toEqual({ exitCode: 137, willRestart: true });
+  });
+
+  it('removes a container labelled with this node that the log does not know', async () => {
+    const stray = `${run}-stray`;
+    const created = await runtime.create({
+      name: containerNameOf(stray),
+      image,
+      command: ['sleep', '300'],
+      labels: { [ContainerLabels.node]: nodeId, [ContainerLabels.alloc]: stray },
+    });
+    await runtime.start(created.id);
+    await eventually(async () => (await runtime.inspect(created.id)) === null, { timeoutMs: 12_000, description: 'the orphan stopped (5 s grace) and removed' });
+  });
+
+  it('after an agent restart, recreates what is missing and restarts nothing that runs', async () => {
+    const [kept, removed] = webAllocs as [string, string];
+    await reportedRunning(kept);
+    await reportedRunning(removed);
+    const keptBefore = await runningContainer(kept);
+    const eventsBefore = (await history(kept)).length;
+
+    await stopTestAgent();
+    expect((await runningContainer(kept)).id).toBe(keptBefore.id);
+    await runtime.remove(containerNameOf(removed));
+    await startTestAgent();
+
+    await reportedRunning(removed);
+    const keptAfter = await runningContainer(kept);
+    expect(keptAfter.id).toBe(keptBefore.id);
+    expect(keptAfter.startedAt).toEqual(keptBefore.startedAt);
+    await agent!.resync();
+    expect((await history(kept)).length).toBe(eventsBefore);
+  });
+
+  it('stops and removes an allocation the control plane stops, and reports it stopped', async () => {
+    const allocId = webAllocs[1]!;
+    await reportedRunning(allocId);
+    await request(client, SubmitPlan, {
+      commandId: commandId(),
+      plan: { basedOn: 0, createdAt: Date.now(), placements: [], stops: [{ allocId, nodeId, reason: 'scaled-down' }], unplaced: [] },
+    });
+    await eventually(async () => (await runtime.inspect(containerNameOf(allocId))) === null, { timeoutMs: 15_000, description: 'the container removed' });
+    const view = await eventually(
+      async () => {
+        const found = await allocation(allocId);
+        if (found.status !== 'complete') throw new Error(`status is ${found.status}`);
+        return found;
+      },
+      { description: 'the stop reported' },
+    );
+    expect(view.desired).toBe('stop');
+    expect((await history(allocId)).map((event) => event.type).slice(-2)).toEqual(['AllocationStopRequested', 'AllocationStopped']);
+    expect((await runningContainer(webAllocs[0]!)).state).toBe('running');
+  }, 30_000);
+});
