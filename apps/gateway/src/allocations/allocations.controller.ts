@@ -1,0 +1,23 @@
+import { Controller, Inject, Query } from '@nestjs/common';
+import { ApiRoute } from '../openapi/api-route.decorator.js';
+import { AllocationListQuery } from '../openapi/http.schemas.js';
+import { AllocationsService } from './allocations.service.js';
+
+/** Allocation routes; each delegates to {@link AllocationsService}. */
+@Controller()
+export class AllocationsController {
+  constructor(@Inject(AllocationsService) private readonly allocations: AllocationsService) {}
+
+  @ApiRoute('GET', 'v1/allocations', {
+    operationId: 'listAllocations',
+    summary: 'List allocations with their status and stop reason',
+    description: 'Live allocations by default; `all=true` adds the terminal ones (complete, failed, lost).',
+    tag: 'allocations',
+    query: AllocationListQuery,
+    response: { component: 'AllocationList', description: 'The allocations: desired and observed status, stop reason, exit code, failure.' },
+    errors: [400, 503],
+  })
+  list(@Query() query: unknown) {
+    return this.allocations.list(query);
+  }
+}

@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ApplyDeployment,
+  ContractViolation,
+  DeleteDeployment,
+  DeploymentSpec,
+  DescribeDeployment,
+  ListDeployments,
+  ScaleDeployment,
+  issuesOf,
+  parseOrThrow,
+  type ContractIssue,
+  type ReplyOf,
+} from '@plato/contracts';
+import { ControlPlaneClient } from '../control-plane.client.js';
+import { commandIdOf } from '../http/command-id.js';
+import { documentOfBody } from '../http/request-body.reader.js';
+import { ConditionalQuery, DeploymentListQuery, ScaleRequest } from '../openapi/http.schemas.js';
+
+/** A command's reply: the stream, its revision after the command, and the events it wrote. */
+export type CommandReply = ReplyOf<typeof ApplyDeployment>;
+
+/**
+ * Turns the deployment routes' requests into commands and queries for the state-server. Every
+ * refusal names the field as the client wrote it: a body field by its path in the body, a query
+ * parameter or header by its name.
+ */
+@Injectable()
+export class DeploymentsService {
+  constructor(@Inject(ControlPlaneClient) private readonly controlPlane: ControlPlaneClient) {}
+
+  /**
+   * Applies the spec in `body` (JSON or YAML) as `namespace/name`. The body's name and namespace
+   * are filled in from the path when absent and must match it when present.
+   */
+  apply(namespace: string, name: string, body: unknown, query: unknown, idempotencyKey: string | undefined): Promise<CommandReply> {
+    const { ifRevision } = parseOrThrow(ConditionalQuery, query, 'query');
+    const spec = specAt(namespace, name, documentOfBody(body));
+    return this.controlPlane.send(ApplyDeployment, { commandId: commandIdOf(idempotencyKey), spec, ifRevision });
+  }
+
+  /** Scales `namespace/name` to the body's replica count. */
+  scale(namespace: string, name: string, body: unknown, idempotencyKey: string | undefined): Promise<CommandReply> {
+    const { replicas, ifRevision } = parseOrThrow(ScaleRequest, documentOfBody(body), 'scale request');
+    return this.controlPlane.send(ScaleDeployment, { commandId: commandIdOf(idempotencyKey), namespace, name, replicas, ifRevision });
+  }
+
+  /** Deletes `namespace/name`. */
+  delete(namespace: string, name: string, query: unknown, idempotencyKey: string | undefined): Promise<CommandReply> {
+    const { ifRevision } = parseOrThrow(ConditionalQuery, query, 'query');
+    return this.controlPlane.send(DeleteDeployment, { commandId: commandIdOf(idempotencyKey), namespace, name, ifRevision });
+  }
+
+  /** Lists the live deployments, of one namespace when the query names it. */
+  list(query: unknown): Promise<ReplyOf<typeof ListDeployments>> {
+    return this.controlPlane.send(ListDeployments, parseOrThrow(DeploymentListQuery, query, 'query'));
+  }
+
+  /** Describes `namespace/name`: its spec, its allocations, and why replicas are not placed. */
+  describe(namespace: string, name: string): Promise<ReplyOf<typeof DescribeDeployment>> {
+    return this.controlPlane.send(DescribeDeployment, { namespace, name });
+  }
+}
+
+function specAt(namespace: string, name: string, document: unknown): DeploymentSpec {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return parseOrThrow(DeploymentSpec, document, 'deployment spec');
+  const given = document as Record<string, unknown>;
+  const mismatches: ContractIssue[] = [];
+  if (given['name'] !== undefined && given['name'] !== name) mismatches.push({ path: 'name', message: `must match the name in the path ('${name}')` });
+  if (given['namespace'] !== undefined && given['namespace'] !== namespace) {
+    mismatches.push({ path: 'namespace', message: `must match the namespace in the path ('${namespace}')` });
+  }
+  const result = DeploymentSpec.safeParse({ ...given, name: given['name'] ?? name, namespace: given['namespace'] ?? namespace });
+  const issues = [...mismatches, ...(result.success ? [] : issuesOf(result.error).filter((i) => !mismatches.some((m) => m.path === i.path)))];
+  if (issues.length > 0 || !result.success) throw new ContractViolation('deployment spec', issues);
+  return result.data;
+}
