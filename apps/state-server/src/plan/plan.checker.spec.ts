@@ -26,7 +26,10 @@ const placement = (allocId: string, nodeId: string, index: number, version = 1) 
   index,
   resources: { cpu: 400, memory: 256 },
 });
-const placed = (allocId: string, nodeId: string, index: number) => ({ ...placement(allocId, nodeId, index), spec: web, basedOn: 1 });
+const placed = (allocId: string, nodeId: string, index: number) => {
+  const { resources: _resources, ...rest } = placement(allocId, nodeId, index);
+  return { ...rest, spec: web, basedOn: 1 };
+};
 const plan = (input: Partial<PlanPayload>): PlanPayload => ({ basedOn: 3, createdAt: 0, placements: [], stops: [], unplaced: [], ...input });
 const unplaced = (count: number, summary = '2 nodes: insufficient memory') => ({
   namespace: 'default',

@@ -143,7 +143,8 @@ export function checkPlan(view: PlanCheckView, plan: PlanPayload): PlanCheck {
       continue;
     }
     increment(placedFor, deployment);
-    placements.push({ ...placement, spec: current.spec, basedOn: plan.basedOn });
+    const { namespace, version, index } = placement;
+    placements.push({ allocId, nodeId, namespace, deployment: placement.deployment, version, index, spec: current.spec, basedOn: plan.basedOn });
   }
 
   const liveAfter = (namespace: string, name: string, version: number): number => {
