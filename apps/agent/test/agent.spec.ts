@@ -256,6 +256,41 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
     expect((await history(kept)).length).toBe(eventsBefore);
   });
 
+  it('keeps converging while the state-server is down, and reports what it did once it is back', async () => {
+    const allocId = webAllocs[0]!;
+    const before = (await reportedRunning(allocId)).info;
+    await stateServer.stop();
+    await runtime.remove(before.id);
+    const recreated = await eventually(
+      async () => {
+        const info = await runningContainer(allocId);
+        if (info.id === before.id) throw new Error('still the removed container');
+        return info;
+      },
+      { timeoutMs: 5_000, description: 'the container recreated without a control plane' },
+    );
+    stateServer = await StateServerProcess.start(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
+    const { view } = await reportedRunning(allocId);
+    expect(view.containerId).toBe(recreated.id);
+  }, 40_000);
+
+  it('does not restart a container that exited under restart policy never, and reports it failed with its code', async () => {
+    const [allocId] = await deploy('once', { command: ['sh', '-c', 'exit 3'], restart: { policy: 'never' } }, 1);
+    const view = await eventually(
+      async () => {
+        const found = await allocation(allocId!);
+        if (found.status !== 'failed') throw new Error(`status is ${found.status}`);
+        return found;
+      },
+      { description: 'the exit reported' },
+    );
+    expect(view.exitCode).toBe(3);
+    const types = (await history(allocId!)).map((event) => event.type);
+    expect(types.filter((type) => type === 'AllocationStarted')).toHaveLength(1);
+    expect(types.at(-1)).toBe('AllocationExited');
+    await eventually(async () => (await runtime.inspect(containerNameOf(allocId!))) === null, { description: 'the ended container removed' });
+  });
+
   it('stops and removes an allocation the control plane stops, and reports it stopped', async () => {
     const allocId = webAllocs[1]!;
     await reportedRunning(allocId);

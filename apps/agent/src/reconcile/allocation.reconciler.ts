@@ -160,7 +160,7 @@ export class AllocationReconciler {
       return;
     }
     const info = await this.runtime.inspect(id);
-    if (info?.state === 'running') this.reportStarted(allocId, info);
+    if (info?.startedAt) this.reportStarted(allocId, info);
   }
 
   private fail(allocId: string, error: unknown): void {

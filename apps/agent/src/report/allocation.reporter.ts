@@ -46,6 +46,7 @@ export class AllocationReporter {
   private pumping: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private closed = false;
+  private unreachableSince: number | undefined;
 
   constructor(
     private readonly nodeId: string,
@@ -90,13 +91,23 @@ export class AllocationReporter {
         this.logger.debug({ allocId: head.allocId, report: head.report }, 'reported');
         this.done(head);
         backoff = this.options.retryMs ?? 250;
+        if (this.unreachableSince) {
+          this.logger.info({ unreachableMs: Date.now() - this.unreachableSince, queued: this.queue.length }, 'control plane reachable again; sending queued reports');
+          this.unreachableSince = undefined;
+        }
       } catch (error) {
         if (error instanceof PlatoError && error.code !== ErrorCode.Unavailable) {
           this.logger.warn({ err: error, allocId: head.allocId, kind: head.report.kind }, 'report refused by the control plane; dropped');
           this.done(head);
           continue;
         }
-        this.logger.warn({ err: error, allocId: head.allocId, queued: this.queue.length, retryInMs: backoff }, 'control plane unreachable; will report again');
+        const message = error instanceof Error ? error.message : String(error);
+        if (!this.unreachableSince) {
+          this.unreachableSince = Date.now();
+          this.logger.warn({ reason: message, queued: this.queue.length }, 'control plane unreachable; reports wait in the outbox');
+        } else {
+          this.logger.debug({ reason: message, queued: this.queue.length, retryInMs: backoff }, 'control plane still unreachable');
+        }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, backoff);
           this.wake = () => {
