@@ -7,6 +7,7 @@ import { ClusterProjection } from '@plato/domain';
 import { JetStreamEventStore, type Subscription } from '@plato/event-store';
 import { createLogger, request } from '@plato/messaging';
 import { NatsServerProcess, eventually, newRunId } from '@plato/testing';
+import { PlanningLoop } from '../src/planning/planning.loop.js';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = join(appRoot, '..', '..');
@@ -86,9 +87,9 @@ describe('two scheduler processes against a real state-server', () => {
   let overReplicated = 0;
   const run = newRunId('sched');
 
-  const liveOf = (version?: number) =>
+  const liveOf = (version?: number, deployment = 'web') =>
     projection
-      .allocationList({ namespace: 'default', deployment: 'web' })
+      .allocationList({ namespace: 'default', deployment })
       .filter((a) => a.desired === 'run' && (version === undefined || a.version === version));
 
   beforeAll(async () => {
@@ -103,12 +104,14 @@ describe('two scheduler processes against a real state-server', () => {
     subscription = await store.subscribeToAll((event) => {
       projection.apply(event);
       if (event.type === 'AllocationPlaced') {
-        const data = event.data as { version: number; index: number };
-        const slot = `${data.version}/${data.index}`;
+        const data = event.data as { deployment: string; version: number; index: number };
+        const slot = `${data.deployment}/${data.version}/${data.index}`;
         placedPerSlot.set(slot, (placedPerSlot.get(slot) ?? 0) + 1);
       }
-      const replicas = projection.deployments.get('default', 'web')?.spec.replicas ?? 0;
-      if (liveOf().length > replicas && !event.type.startsWith('Deployment')) overReplicated += 1;
+      for (const deployment of ['web', 'api']) {
+        const replicas = projection.deployments.get('default', deployment)?.spec.replicas ?? 0;
+        if (liveOf(undefined, deployment).length > replicas) overReplicated += 1;
+      }
     });
     stateServer = startService('state-server', join(repoRoot, 'apps/state-server/dist/main.js'), {
       PLATO_NATS_URL: nats.url,
@@ -187,11 +190,48 @@ describe('two scheduler processes against a real state-server', () => {
 
     const slots = liveOf(1).map((a) => a.index).sort();
     expect(slots).toEqual([0, 1, 2, 3, 4]);
-    expect([...placedPerSlot.values()].every((count) => count === 1)).toBe(true);
-    expect(placedPerSlot.size).toBe(5);
+    const webSlots = [...placedPerSlot].filter(([slot]) => slot.startsWith('web/'));
+    expect(webSlots.every(([, count]) => count === 1)).toBe(true);
+    expect(webSlots).toHaveLength(5);
     expect(overReplicated).toBe(0);
 
     const [a, b] = [leadershipOf(leader, killedAt), leadershipOf(follower, Date.now())];
     for (const [start, end] of a) for (const [start2, end2] of b) expect(start < end2 && start2 < end).toBe(false);
+  }));
+
+  it('places every slot once when two planners both believe they lead: the state-server refuses the stale plan and its planner plans again', withLogs(async () => {
+    await Promise.all(schedulers.map((s) => stopService(s)));
+    const loops = await Promise.all(
+      ['x', 'y'].map(async (name) => {
+        const own = await connect({ servers: nats.url });
+        const ownStore = await JetStreamEventStore.connect(own, { catalog: platoEvents });
+        const loop = new PlanningLoop({ nc: own, eventStore: ownStore, leadership: { isLeader: () => true }, instance: name, debounceMs: 0, tickMs: 200, logger });
+        await loop.start();
+        return { loop, own, ownStore };
+      }),
+    );
+    try {
+      await request(nc, ApplyDeployment, {
+        commandId: `${run}-apply-api`,
+        spec: { name: 'api', image: 'plato/busybox:latest', replicas: 4, resources: { cpu: 100, memory: 64 } },
+      });
+      await eventually(() => liveOf(1, 'api').length === 4, { timeoutMs: 10_000, description: '4 api allocations placed' });
+      await request(nc, ScaleDeployment, { commandId: `${run}-scale-api`, name: 'api', replicas: 6 });
+      await eventually(() => liveOf(1, 'api').length === 6, { timeoutMs: 10_000, description: '6 api allocations placed' });
+
+      const stats = loops.map(({ loop }) => loop.stats);
+      logger.warn({ stats }, 'two planners racing');
+      const apiSlots = [...placedPerSlot].filter(([slot]) => slot.startsWith('api/'));
+      expect(apiSlots).toHaveLength(6);
+      expect(apiSlots.every(([, count]) => count === 1)).toBe(true);
+      expect(stats[0]!.placed + stats[1]!.placed).toBe(6);
+      expect(overReplicated).toBe(0);
+    } finally {
+      for (const { loop, own, ownStore } of loops) {
+        await loop.stop();
+        await ownStore.close();
+        await own.close();
+      }
+    }
   }));
 });
