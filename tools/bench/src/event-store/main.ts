@@ -363,7 +363,9 @@ async function main(): Promise<number> {
       await server?.stop().catch((error: unknown) => log(`could not stop nats-server: ${String(error)}`));
       if (server) log(`stopped nats-server (pid ${server.pid ?? 'gone'}) and removed ${server.storeDir}`);
     })());
+  let aborted = false;
   const abort = (why: string, code: number) => {
+    aborted = true;
     log(`${why}: aborting and cleaning up`);
     void cleanup().finally(() => process.exit(code));
   };
@@ -380,6 +382,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify(results)}\n`);
     return 0;
   } catch (error) {
+    if (aborted) return 2; // the closed connection is the abort's doing, not a failure to report
     log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;
   } finally {
