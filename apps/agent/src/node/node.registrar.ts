@@ -64,7 +64,7 @@ export class NodeRegistrar {
   private async register(): Promise<void> {
     const commandId = `${this.facts.nodeId}:register:${this.options.incarnation ?? Date.now()}`;
     let backoff = this.options.retryMs ?? 250;
-    while (!this.closed) {
+    for (let attempt = 1; !this.closed; attempt++) {
       try {
         const reply = await request(this.nc, RegisterNode, { ...this.facts, commandId });
         this.registeredOnce = true;
@@ -73,7 +73,9 @@ export class NodeRegistrar {
         this.timer = setInterval(() => this.heartbeat(), this.options.heartbeatMs);
         return;
       } catch (error) {
-        this.logger.warn({ err: error, retryInMs: backoff }, 'registration not answered; trying again');
+        const reason = error instanceof Error ? error.message : String(error);
+        if (attempt === 1) this.logger.warn({ reason }, 'registration not answered; trying again until it is');
+        else this.logger.debug({ reason, attempt, retryInMs: backoff }, 'registration still not answered');
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, backoff);
           this.wake = () => {
