@@ -220,6 +220,8 @@ describe('gateway on a real nats-server and a real state-server', () => {
     expect(issuePaths(bad.body)).toEqual(['', 'all']);
   });
 
+  const positionOfId = (id: string) => Number(id.split(':')[0]);
+
   it('streams live events and resumes after Last-Event-ID with no duplicate and no gap', async () => {
     const live = await stream('/v1/events?stream=deployment.sse');
     expect(live.status).toBe(200);
@@ -231,7 +233,7 @@ describe('gateway on a real nats-server and a real state-server', () => {
       return applied;
     });
     const data = JSON.parse(first.data) as Record<string, unknown>;
-    expect(data).toEqual({ stream: 'deployment.sse.one', type: 'DeploymentSpecApplied', position: Number(first.id), created: expect.any(String), data: expect.objectContaining({ version: 1 }) });
+    expect(data).toEqual({ stream: 'deployment.sse.one', type: 'DeploymentSpecApplied', position: positionOfId(first.id!), created: expect.any(String), data: expect.objectContaining({ version: 1 }) });
     await live.close();
 
     await call('POST', '/v1/namespaces/sse/deployments/one/scale', { replicas: 2 });
@@ -244,11 +246,12 @@ describe('gateway on a real nats-server and a real state-server', () => {
       ['DeploymentSpecApplied', 'deployment.sse.two'],
       ['DeploymentDeleted', 'deployment.sse.two'],
     ]);
-    const positions = resumed.events.map((event) => Number(event.id));
-    expect(positions[0]).toBeGreaterThan(Number(first.id));
+    expect(resumed.events.every((event) => /^\d+:\d+$/.test(event.id!))).toBe(true);
+    const positions = resumed.events.map((event) => positionOfId(event.id!));
+    expect(positions[0]).toBeGreaterThan(positionOfId(first.id!));
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
 
-    const fromQuery = await stream(`/v1/events?stream=deployment.sse&from=${first.id}`);
+    const fromQuery = await stream(`/v1/events?stream=deployment.sse&from=${positionOfId(first.id!)}`);
     await eventually(() => fromQuery.events.length >= 3);
     expect(fromQuery.events.map((event) => event.id)).toEqual(resumed.events.map((event) => event.id));
     expect((await call('GET', '/v1/events?from=soon')).status).toBe(400);

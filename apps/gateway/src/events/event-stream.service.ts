@@ -15,14 +15,13 @@ export class EventStreamSettings {
 }
 
 /**
- * Serves the live event log as server-sent events. Each event is written as `id: <position>`,
- * `event: <type>`, `data: <LiveEvent JSON>`. A client resumes after the position in its
- * `Last-Event-ID` header (or `?from=`): a catch-up subscription delivers every later event once,
- * in order, so a reconnect sees no duplicate and no gap. Without either it starts at the end of the
- * log. `?stream=` keeps the stream of that name and the streams under it.
- *
- * Events of one append share a position; they are written back to back, and a client cut off
- * between them resumes after that position.
+ * Serves the live event log as server-sent events. Each event is written as
+ * `id: <position>:<index>` (events of one append share a position and differ by index),
+ * `event: <type>`, `data: <LiveEvent JSON>`. A client resumes after the event in its
+ * `Last-Event-ID` header (or after the whole position `?from=`): a catch-up subscription delivers
+ * every later event once, in order, so a reconnect — even between two events of one append —
+ * sees no duplicate and no gap. Without either it starts at the end of the log. `?stream=` keeps
+ * the stream of that name and the streams under it.
  */
 @Injectable()
 export class EventStreamService implements OnModuleDestroy {
@@ -36,12 +35,15 @@ export class EventStreamService implements OnModuleDestroy {
   /** Streams events to `response` until the client goes away or the gateway stops. */
   async stream(request: Request, response: Response, query: unknown, lastEventId: string | undefined): Promise<void> {
     const { from, stream } = parseOrThrow(EventStreamQuery, query, 'query');
-    const after = lastEventId === undefined ? from : positionOf(lastEventId);
+    const resume = lastEventId === undefined ? (from === undefined ? undefined : { position: from, index: Infinity }) : eventIdOf(lastEventId);
     const filter: EventFilter | undefined = stream ? { streams: [stream], streamPrefixes: [stream] } : undefined;
     const writer = new SseWriter(response, this.settings.retryMs);
+    const deliver = (event: RecordedEvent) =>
+      resume && event.position === resume.position && event.index <= resume.index ? undefined : writer.event(event);
+    const fromPosition = resume === undefined ? 'end' : resume.index === Infinity ? resume.position : resume.position - 1;
     let subscription: Subscription;
     try {
-      subscription = await this.store.subscribeToAll((event) => writer.event(event), { fromPosition: after ?? 'end', filter });
+      subscription = await this.store.subscribeToAll(deliver, { fromPosition, filter });
     } catch (error) {
       throw new PlatoError(ErrorCode.Unavailable, `cannot subscribe to the event log: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -89,7 +91,7 @@ class SseWriter {
 
   async event(event: RecordedEvent): Promise<void> {
     const data: LiveEvent = { stream: event.stream, type: event.type, position: event.position, created: event.created.toISOString(), data: event.data };
-    await this.write(`id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
+    await this.write(`id: ${event.position}:${event.index}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   comment(text: string): void {
@@ -118,9 +120,13 @@ class SseWriter {
   }
 }
 
-function positionOf(lastEventId: string): number {
-  if (!/^\d+$/.test(lastEventId.trim())) {
-    throw new ContractViolation('request headers', [{ path: 'Last-Event-ID', message: `must be a position (a non-negative integer), got '${lastEventId}'` }]);
+/** Reads `Last-Event-ID`: `<position>:<index>` as this stream writes it, or a bare position (after all of it). */
+function eventIdOf(lastEventId: string): { position: number; index: number } {
+  const match = /^(\d+)(?::(\d+))?$/.exec(lastEventId.trim());
+  if (!match) {
+    throw new ContractViolation('request headers', [
+      { path: 'Last-Event-ID', message: `must be '<position>:<index>' or a position, got '${lastEventId}'` },
+    ]);
   }
-  return Number(lastEventId.trim());
+  return { position: Number(match[1]), index: match[2] === undefined ? Infinity : Number(match[2]) };
 }

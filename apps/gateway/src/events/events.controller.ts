@@ -14,12 +14,12 @@ export class EventsController {
     operationId: 'streamEvents',
     summary: 'The live event log as server-sent events',
     description:
-      'Each event is `id: <position>`, `event: <type>`, `data: <LiveEvent JSON>`. Resume with `Last-Event-ID` (or `?from=<position>`): ' +
+      'Each event is `id: <position>:<index>`, `event: <type>`, `data: <LiveEvent JSON>`. Resume with `Last-Event-ID` (or `?from=<position>`): ' +
       'every event after that position arrives once, in order. Without either, the stream starts at the end of the log. ' +
       '`?stream=<name>` keeps that stream and the streams under it (`deployment.default` → every deployment of `default`).',
     tag: 'events',
     query: EventStreamQuery,
-    headers: { 'Last-Event-ID': { schema: z.string().regex(/^\d+$/), description: 'Resume after this position (sent by EventSource on reconnect).' } },
+    headers: { 'Last-Event-ID': { schema: z.string().regex(/^\d+(:\d+)?$/), description: 'Resume after this event, `<position>:<index>` (sent by EventSource on reconnect), or after a whole position.' } },
     response: { component: 'LiveEvent', mediaType: 'text/event-stream', description: 'A stream of events; the schema is that of each `data:` line.' },
     errors: [400, 503],
   })
