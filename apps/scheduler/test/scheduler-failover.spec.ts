@@ -7,6 +7,7 @@ import { ClusterProjection } from '@plato/domain';
 import { JetStreamEventStore, type Subscription } from '@plato/event-store';
 import { createLogger, request } from '@plato/messaging';
 import { NatsServerProcess, eventually, newRunId } from '@plato/testing';
+import { LeaderLease } from '../src/lease/leader.lease.js';
 import { PlanningLoop } from '../src/planning/planning.loop.js';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -197,6 +198,12 @@ describe('two scheduler processes against a real state-server', () => {
 
     const [a, b] = [leadershipOf(leader, killedAt), leadershipOf(follower, Date.now())];
     for (const [start, end] of a) for (const [start2, end2] of b) expect(start < end2 && start2 < end).toBe(false);
+
+    await stopService(follower);
+    expect(follower.child.exitCode).toBe(0);
+    const { kv } = await LeaderLease.openBucket(nc, leaseMs);
+    const entry = await kv.get('scheduler');
+    expect(entry === null || entry.operation !== 'PUT').toBe(true);
   }));
 
   it('places every slot once when two planners both believe they lead: the state-server refuses the stale plan and its planner plans again', withLogs(async () => {
