@@ -51,7 +51,7 @@ export interface JetStreamEventStoreOptions {
   duplicateWindowMs?: number;
   /** How often a durable subscription records its position, in ms (default 200). */
   checkpointIntervalMs?: number;
-  /** Messages a consumer pulls per batch (default 1 024). */
+  /** Messages a consumer pulls per batch (default 4 096: the fastest of 256/1 024/4 096 in tools/bench/event-store). */
   batchSize?: number;
 }
 
@@ -91,7 +91,7 @@ export class JetStreamEventStore extends EventStore {
       checkpointBucket: Subjects.subscriptionBucket,
       duplicateWindowMs: 120_000,
       checkpointIntervalMs: 200,
-      batchSize: 1024,
+      batchSize: 4096,
       ...options,
     };
     const jsm = await jetstreamManager(nc);

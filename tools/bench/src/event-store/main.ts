@@ -18,6 +18,7 @@
  * port overhead ≤ 1.25×) and, last, one JSON line of all results. Sizes scale down with flags
  * (`--help`); a global timeout aborts the run; the server is stopped by PID and its store removed.
  */
+import { connectNats } from '@plato/messaging';
 import { NatsServerProcess } from '@plato/testing';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -244,18 +245,18 @@ async function run(options: BenchOptions, server: NatsServerProcess, nc: NatsCon
       const store = (await openLog(nc, replayLog.streamName, replayLog.subjectPrefix, batchSize)).store;
       replayBatchSizes.push(await measure(`readAll replay, port, batch ${batchSize}`, options.events, pid, async () => counted(options.events, 'port replay')(await portReplay(store))));
     }
-    // The client builds two Error objects (stack traces) per request unless the connection says noAsyncTraces.
-    log('diagnostics: appends on a connection with noAsyncTraces');
-    // Interleaved with the default connection, since the machine's load drifts between phases.
-    const quiet = await connect({ servers: server.url, name: 'plato-bench-no-async-traces', noAsyncTraces: true });
+    // connectNats turns async traces off; the client otherwise builds two Error objects per request.
+    log('diagnostics: appends on a connection with async traces on (the client default)');
+    // Interleaved with the production connection, since the machine's load drifts between phases.
+    const traced = await connect({ servers: server.url, name: 'plato-bench-async-traces', noAsyncTraces: false });
     const traceRuns = new Map<string, Measure[]>();
     try {
       const c = chosen.concurrency;
       const variants = [
-        { name: `port, default connection`, conn: nc, port: true },
-        { name: `port, noAsyncTraces`, conn: quiet, port: true },
-        { name: `raw js.publish, default connection`, conn: nc, port: false },
-        { name: `raw js.publish, noAsyncTraces`, conn: quiet, port: false },
+        { name: `port, connectNats (no async traces)`, conn: nc, port: true },
+        { name: `port, async traces`, conn: traced, port: true },
+        { name: `raw js.publish, connectNats (no async traces)`, conn: nc, port: false },
+        { name: `raw js.publish, async traces`, conn: traced, port: false },
       ];
       for (let r = 0; r < 2; r++) {
         for (const v of r === 0 ? variants : [...variants].reverse()) {
@@ -270,7 +271,7 @@ async function run(options: BenchOptions, server: NatsServerProcess, nc: NatsCon
         }
       }
     } finally {
-      await quiet.close();
+      await traced.close();
     }
     const appendNoTraces = [...traceRuns.values()].map(best);
     const profiles: Record<string, ProfileSummary> = {};
@@ -326,7 +327,7 @@ function report(results: Results): string {
     out.push('');
     out.push(table([['readAll by consumer batch size', 'events/s', 'client µs/event', 'server µs/event'], ...d.replayBatchSizes.map((m) => [m.name, fmt(m.rate), micros(m.clientMicrosPerEvent), micros(m.serverMicrosPerEvent)])]));
     out.push('');
-    out.push(table([['append, default connection vs noAsyncTraces: true', 'events/s', 'client µs/event', 'server µs/event', 'all runs, events/s'], ...d.appendNoTraces.map((m) => [m.name, fmt(m.rate), micros(m.clientMicrosPerEvent), micros(m.serverMicrosPerEvent), (m.runs ?? []).map(fmt).join(' / ')])]));
+    out.push(table([['append, connectNats (no async traces) vs async traces on', 'events/s', 'client µs/event', 'server µs/event', 'all runs, events/s'], ...d.appendNoTraces.map((m) => [m.name, fmt(m.rate), micros(m.clientMicrosPerEvent), micros(m.serverMicrosPerEvent), (m.runs ?? []).map(fmt).join(' / ')])]));
     for (const [name, p] of Object.entries(d.profiles)) {
       out.push('');
       out.push(`CPU profile of ${name} (share of the bench process's samples):`);
@@ -376,7 +377,7 @@ async function main(): Promise<number> {
   try {
     server = await NatsServerProcess.start();
     log(`nats-server pid ${server.pid} on ${server.url}, store ${server.storeDir}`);
-    nc = await connect({ servers: server.url, name: 'plato-bench-event-store' });
+    nc = await connectNats({ name: 'plato-bench-event-store', servers: server.url });
     const results = await run(options, server, nc, machine);
     process.stdout.write(`${report(results)}\n\n`);
     process.stdout.write(`${JSON.stringify(results)}\n`);

@@ -12,7 +12,7 @@ export interface BenchOptions {
   sequentialStreams: number;
   /** Bounds of appends in flight to try in the concurrent runs. */
   concurrency: number[];
-  /** Messages per pull batch of the readAll consumer (the adapter's default is 1 024). */
+  /** Messages per pull batch of the readAll consumer (the adapter's default is 4 096). */
   batchSize: number;
   /** Timed runs of each sequential and concurrent-append kind and bound (the best is reported, all are listed). */
   appendRounds: number;
@@ -31,7 +31,7 @@ export const defaultOptions: BenchOptions = {
   sequential: 10_000,
   sequentialStreams: 4,
   concurrency: [256, 512, 1024],
-  batchSize: 1024,
+  batchSize: 4096,
   appendRounds: 2,
   replayRounds: 3,
   diagnostics: true,
