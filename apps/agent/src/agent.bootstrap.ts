@@ -9,6 +9,7 @@ import { DesiredAllocations, shouldRun } from './desired/desired-allocations.pro
 import { NodeRegistrar } from './node/node.registrar.js';
 import { ContainerLabels, containerNameOf } from './reconcile/allocation-container.rules.js';
 import { AllocationReconciler } from './reconcile/allocation.reconciler.js';
+import { ExitWatcher } from './reconcile/exit.watcher.js';
 import { ReconcileQueue } from './reconcile/reconcile.queue.js';
 import { AllocationReporter, natsReportSender, type ReportSender } from './report/allocation.reporter.js';
 
@@ -50,7 +51,8 @@ export interface RunningAgent {
  * state-server answers), replays the node's allocation streams (`alloc.<nodeId>.*`) from the log
  * and keeps following them, and converges the runtime: each allocation is reconciled on every
  * change of its stream and on every resync (every `reconcileMs`, which also finds containers
- * labelled with this node that the log does not know). Resolves once the replay has caught up
+ * labelled with this node that the log does not know), and at once when a running container exits
+ * (the {@link ExitWatcher}). Resolves once the replay has caught up
  * with the log and the first resync has been queued. Nothing is touched before the replay caught
  * up, so a partial view never removes or restarts a container.
  */
@@ -70,8 +72,9 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
 
   const desired = new DesiredAllocations(nodeId);
   const reporter = new AllocationReporter(nodeId, options.reportSender ?? natsReportSender(nc), { logger });
-  const reconciler = new AllocationReconciler(nodeId, runtime, desired, reporter, { logger });
-  const queue = new ReconcileQueue((allocId) => reconciler.reconcile(allocId), {
+  const exitWatcher = new ExitWatcher(runtime, (allocId) => queue.enqueue(allocId));
+  const reconciler = new AllocationReconciler(nodeId, runtime, desired, reporter, { logger, exitWatcher });
+  const queue: ReconcileQueue = new ReconcileQueue((allocId) => reconciler.reconcile(allocId), {
     concurrency: options.concurrency ?? 8,
     onError: (allocId, error) => logger.warn({ err: error, allocId }, 'reconcile failed; the next resync tries again'),
   });
@@ -148,6 +151,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     close: async () => {
       closing = true;
       clearInterval(timer);
+      exitWatcher.close();
       await registrar.close();
       await subscription.close();
       await resyncing;

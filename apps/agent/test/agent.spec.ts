@@ -27,6 +27,11 @@ const image = 'plato/busybox:latest';
 const greeting = 'Hello from Plato busybox';
 const logger = createLogger('agent-test');
 const commandId = () => `cmd-${randomUUID()}`;
+const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+};
 
 /**
  * The agent against real parts: a nats-server of its own, the built state-server as a process,
@@ -130,8 +135,8 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
     nats = await NatsServerProcess.start();
     client = await connectNats({ name: `${run}-client`, servers: nats.url, logger });
     stateServer = await StateServerProcess.start(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
-    await startTestAgent();
-    await agent!.registered();
+    await within(15_000, 'the agent replaying its allocations', startTestAgent());
+    await within(15_000, 'the node registered', agent!.registered());
   }, 150_000);
 
   afterAll(async () => {
@@ -246,7 +251,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
     await stopTestAgent();
     expect((await runningContainer(kept)).id).toBe(keptBefore.id);
     await runtime.remove(containerNameOf(removed));
-    await startTestAgent();
+    await within(15_000, 'the new agent replaying its allocations', startTestAgent());
 
     await reportedRunning(removed);
     const keptAfter = await runningContainer(kept);

@@ -5,6 +5,7 @@ import { RuntimeUnavailable, type ContainerInfo, type ContainerRuntime, type Con
 import type { DesiredAllocations } from '../desired/desired-allocations.projection.js';
 import { shouldRun } from '../desired/desired-allocations.projection.js';
 import type { AllocationReporter } from '../report/allocation.reporter.js';
+import type { ExitWatcher } from './exit.watcher.js';
 import { ContainerLabels, containerNameOf, containerSpecOf, matchesAllocation, restartsAfter } from './allocation-container.rules.js';
 
 /** Options of {@link AllocationReconciler}. */
@@ -17,6 +18,8 @@ export interface AllocationReconcilerOptions {
   maxRestartDelayMs?: number;
   /** The clock, in epoch milliseconds. */
   now?: () => number;
+  /** Told of every running container of an allocation, to react to its exit before the next resync. */
+  exitWatcher?: ExitWatcher;
   logger?: Logger;
 }
 
@@ -41,7 +44,8 @@ interface RestartBackoff {
  *   stop (after `stopTimeoutMs`, kill) and remove; report `stopped` for an allocation stopped on
  *   request that the log does not yet show ended.
  *
- * An unreachable engine throws {@link RuntimeUnavailable}; the next resync tries again.
+ * An unreachable engine throws {@link RuntimeUnavailable}; the next resync tries again. Running
+ * containers are handed to the {@link ExitWatcher}, so an exit is handled at once.
  */
 export class AllocationReconciler {
   private readonly logger: Logger;
@@ -88,6 +92,7 @@ export class AllocationReconciler {
     }
     switch (info.state) {
       case 'running':
+        this.options.exitWatcher?.watch(allocId, info.id);
         if (state.status !== 'running' || state.containerId !== info.id) this.reportStarted(allocId, info);
         return;
       case 'created':
@@ -130,6 +135,7 @@ export class AllocationReconciler {
   }
 
   private async halt(allocId: string, state: PlacedAllocation, info: ContainerInfo | null): Promise<void> {
+    this.options.exitWatcher?.unwatch(allocId);
     if (info) {
       this.logger.info({ allocId, container: info.id, desired: state.desired, status: state.status }, 'stopping and removing a container that should not run');
       await this.removeContainer(info);
@@ -160,6 +166,7 @@ export class AllocationReconciler {
       return;
     }
     const info = await this.runtime.inspect(id);
+    if (info?.state === 'running') this.options.exitWatcher?.watch(allocId, info.id);
     if (info?.startedAt) this.reportStarted(allocId, info);
   }
 
