@@ -6,6 +6,10 @@ export interface CliOptions {
   nats?: string;
   stateDir?: string;
   port?: number;
+  /** `--gateway-port`: where `plato up` serves the HTTP API (default 8080). */
+  gatewayPort?: number;
+  /** `--node-id`: the node id of the agent `plato up` runs (default: the hostname). */
+  nodeId?: string;
   file?: string;
   namespace?: string;
   output: 'table' | 'json';
@@ -38,8 +42,10 @@ export interface CliArgs {
 export const usage = `Usage: plato <command> [options]
 
 Commands:
-  up [--state-dir DIR] [--port N]             start nats-server (JetStream, store in DIR/nats) and the
-                                              services; Ctrl-C stops all. DIR defaults to ./.plato, N to 4222
+  up [--state-dir DIR] [--port N]             a single-node cluster: nats-server (JetStream, store in DIR/nats,
+     [--gateway-port G] [--node-id ID]        on 127.0.0.1:N), state-server, scheduler, gateway (127.0.0.1:G)
+                                              and an agent on this machine's Docker; Ctrl-C stops all of it.
+                                              Defaults: DIR ./.plato, N 4222, G 8080, ID the hostname
   apply -f FILE [--wait]                      apply the deployment spec(s) in FILE (YAML or JSON; '-' reads stdin)
   get deployments [NAME] [-n NS]              list live deployments, or show one
   get nodes [ID]                              nodes with state, capacity and what is allocated
@@ -78,6 +84,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         nats: { type: 'string' },
         'state-dir': { type: 'string' },
         port: { type: 'string' },
+        'gateway-port': { type: 'string' },
+        'node-id': { type: 'string' },
         file: { type: 'string', short: 'f' },
         namespace: { type: 'string', short: 'n' },
         output: { type: 'string', short: 'o' },
@@ -100,6 +108,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const output = values.output ?? 'table';
   if (output !== 'table' && output !== 'json') issues.push({ path: '--output', message: "must be 'table' or 'json'" });
   const port = integerOption('--port', values.port, 1, 65535, issues);
+  const gatewayPort = integerOption('--gateway-port', values['gateway-port'], 1, 65535, issues);
   const ifRevision = integerOption('--if-revision', values['if-revision'], 0, Number.MAX_SAFE_INTEGER, issues);
   const timeoutSeconds = integerOption('--timeout', values.timeout, 1, 86_400, issues) ?? 60;
   const since = integerOption('--since', values.since, 0, Number.MAX_SAFE_INTEGER, issues);
@@ -112,6 +121,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
       ...(values.nats !== undefined && { nats: values.nats }),
       ...(values['state-dir'] !== undefined && { stateDir: values['state-dir'] }),
       ...(port !== undefined && { port }),
+      ...(gatewayPort !== undefined && { gatewayPort }),
+      ...(values['node-id'] !== undefined && { nodeId: values['node-id'] }),
       ...(values.file !== undefined && { file: values.file }),
       ...(values.namespace !== undefined && { namespace: values.namespace }),
       ...(ifRevision !== undefined && { ifRevision }),

@@ -14,7 +14,12 @@ export const upFileName = 'plato.json';
 /** What `plato up` records in {@link upFileName}. */
 export interface UpRecord {
   natsUrl: string;
-  pids: { cli: number; nats: number; stateServer: number };
+  /** The gateway's base URL. */
+  gatewayUrl: string;
+  /** The node id of the agent `plato up` runs. */
+  nodeId: string;
+  /** PIDs by process name: `cli` (plato up itself), `nats-server`, and each service. */
+  pids: Record<string, number>;
   startedAt: string;
 }
 

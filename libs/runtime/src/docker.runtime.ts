@@ -39,7 +39,9 @@ const zeroTime = '0001-01-01T00:00:00Z';
 /**
  * {@link ContainerRuntime} on the Docker engine's API (through dockerode). Limits become
  * `HostConfig.NanoCpus` and `HostConfig.Memory`; ports become `PortBindings` on the spec's loopback
- * address; the spec's `command` is the entrypoint and `args` the `Cmd`.
+ * address; the spec's `command` is the entrypoint and `args` the `Cmd`. Containers run under the
+ * engine's init (`Init: true`, tini), so a program that ignores SIGTERM as PID 1 (busybox httpd,
+ * sleep) still stops on `stop` instead of waiting out the timeout.
  */
 export class DockerRuntime extends ContainerRuntime {
   readonly name = 'docker' as const;
@@ -232,6 +234,7 @@ function toCreateOptions(s: NormalizedSpec): Docker.ContainerCreateOptions {
     Labels: s.labels,
     ExposedPorts: exposed,
     HostConfig: {
+      Init: true,
       PortBindings: bindings,
       ...(s.cpuMillis !== undefined ? { NanoCpus: s.cpuMillis * 1_000_000 } : {}),
       ...(s.memoryMiB !== undefined ? { Memory: s.memoryMiB * bytesPerMiB } : {}),
