@@ -58,7 +58,15 @@ describe('plato up: a single-node cluster on Docker, driven by the CLI', () => {
   };
   const containers = () => docker.list({ labels: { 'plato.node': nodeId } });
 
+  const stopLeftover = async () => {
+    if (up && up.child.exitCode === null && up.child.pid) {
+      process.kill(up.child.pid, 'SIGTERM');
+      await up.exited;
+    }
+  };
+
   const startUp = async (): Promise<Up> => {
+    await stopLeftover();
     const child = spawn(
       process.execPath,
       [bin, 'up', '--state-dir', stateDir, '--port', String(port), '--gateway-port', String(gatewayPort), '--node-id', nodeId],
@@ -91,10 +99,7 @@ describe('plato up: a single-node cluster on Docker, driven by the CLI', () => {
   }, 300_000);
 
   afterAll(async () => {
-    if (up && up.child.exitCode === null && up.child.pid) {
-      process.kill(up.child.pid, 'SIGTERM');
-      await up.exited;
-    }
+    await stopLeftover();
     for (const container of await containers()) await docker.remove(container.id);
     if (stateDir) await rm(stateDir, { recursive: true, force: true });
   }, 60_000);
@@ -164,7 +169,7 @@ describe('plato up: a single-node cluster on Docker, driven by the CLI', () => {
     await stop(current);
   }, 180_000);
 
-  it('refuses a bad spec naming every field, and a deployment no node can hold stays pending with the reason', async () => {
+  it('refuses a bad spec naming every field, one of two racing applies, and keeps a deployment no node can hold pending with the reason', async () => {
     const current = await startUp();
     const bad = join(stateDir, 'bad.yaml');
     await writeFile(bad, 'name: Bad_Name\nimage: plato/busybox:latest\nreplicas: -1\nresources: {cpu: 1, memory: 64}\n');
@@ -172,6 +177,20 @@ describe('plato up: a single-node cluster on Docker, driven by the CLI', () => {
     expect(rejected.code).toBe(2);
     expect(rejected.stderr).toContain('error CONTRACT_VIOLATION');
     for (const field of ['name', 'replicas', 'resources.cpu']) expect(rejected.stderr).toContain(`  - ${field}: `);
+
+    const versions = await Promise.all(
+      ['v2', 'v3'].map(async (tag) => {
+        const file = join(stateDir, `contest-${tag}.yaml`);
+        await writeFile(file, `name: contest\nimage: plato/busybox:${tag}\nreplicas: 0\n`);
+        return file;
+      }),
+    );
+    const raced = await Promise.all(versions.map((file) => plato('apply', '-f', file, '--if-revision', '0')));
+    expect(raced.map((r) => r.code).sort()).toEqual([0, 4]);
+    expect(raced.find((r) => r.code === 4)?.stderr).toMatch(/^error WRONG_EXPECTED_REVISION: stream deployment\.default\.contest: expected revision 0, actual \d+/);
+    const contest = await json<{ events: { type: string }[] }>('history', 'deployment', 'contest');
+    expect(contest.events.map((e) => e.type)).toEqual(['DeploymentSpecApplied']);
+    expect((await plato('delete', 'contest')).code).toBe(0);
 
     const huge = join(stateDir, 'huge.yaml');
     await writeFile(huge, 'name: huge\nimage: plato/busybox:latest\nreplicas: 2\nresources: { cpu: 100, memory: 4000000 }\n');

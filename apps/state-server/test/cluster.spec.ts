@@ -10,6 +10,7 @@ import {
   ReportAllocation,
   StreamHistory,
   SubmitPlan,
+  GetDeployment,
   UncordonNode,
   type DeploymentSpecInput,
   type PlanPayload,
@@ -159,6 +160,24 @@ describe('state-server as the scheduler and agents drive it (real nats-server, J
       'DeploymentPlacementBlocked',
       'DeploymentPlacementUnblocked',
     ]);
+  });
+
+  it('lets one of two concurrent applies of different versions win and refuses the other, while placement events do not count as changes', async () => {
+    await apply(spec('contested', { replicas: 1 }));
+    const unplaced = { namespace: 'default', deployment: 'contested', version: 1, count: 1, reasons: [{ check: 'cordoned', nodes: 1 }], summary: '1 node: cordoned' };
+    await submit({ unplaced: [unplaced] });
+    const seen = await request(h.client, GetDeployment, { name: 'contested' });
+    const outcomes = await Promise.allSettled(
+      ['plato/busybox:v2', 'plato/busybox:v3'].map((image) =>
+        request(h.client, ApplyDeployment, { commandId: commandId(), spec: spec('contested', { replicas: 1, image }), ifRevision: seen.revision }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const [refused] = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(refused?.reason).toMatchObject({ code: ErrorCode.WrongExpectedRevision, details: { stream: 'deployment.default.contested', expected: seen.revision } });
+    const applied = (await history('deployment.default.contested')).filter((e) => e.type === 'DeploymentSpecApplied');
+    expect(applied).toHaveLength(2);
+    expect(['plato/busybox:v2', 'plato/busybox:v3']).toContain((applied[1]!.data as { spec: { image: string } }).spec.image);
   });
 
   it('records what agents report of their allocations, and refuses a report from another node', async () => {

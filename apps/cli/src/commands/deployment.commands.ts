@@ -3,10 +3,14 @@ import {
   ContractViolation,
   DeleteDeployment,
   DeploymentSpec,
+  ErrorCode,
+  GetDeployment,
+  PlatoError,
   ScaleDeployment,
   parseOrThrow,
   type ReplyOf,
 } from '@plato/contracts';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { request } from '@plato/messaging';
 import { integerOption } from '../cli.args.js';
 import type { CliContext } from '../cli.context.js';
@@ -15,7 +19,12 @@ import { waitForDeployment } from './wait.watcher.js';
 
 type Accepted = ReplyOf<typeof ApplyDeployment>;
 
-/** `plato apply -f FILE`: checks every spec in the file first, then applies them in order. */
+/**
+ * `plato apply -f FILE`: checks every spec in the file first, then applies them in order. Each
+ * apply is conditional on the deployment's revision as this command read it (or `--if-revision`),
+ * so two people applying different versions at once cannot overwrite each other: one wins, the
+ * other gets WRONG_EXPECTED_REVISION (exit 4) and can read what changed and apply again.
+ */
 export async function applyCommand(context: CliContext, args: string[]): Promise<void> {
   const { file } = context.options;
   if (!file || args.length > 0) throw new ContractViolation('plato apply', [{ path: '-f', message: 'usage: plato apply -f FILE' }]);
@@ -26,7 +35,8 @@ export async function applyCommand(context: CliContext, args: string[]): Promise
   const nc = await context.connect();
   const replies: Accepted[] = [];
   for (const spec of specs) {
-    const reply = await request(nc, ApplyDeployment, { commandId: context.commandId(), spec });
+    const ifRevision = context.options.ifRevision ?? (await currentRevision(nc, spec.namespace, spec.name));
+    const reply = await request(nc, ApplyDeployment, { commandId: context.commandId(), spec, ifRevision });
     replies.push(reply);
     if (context.options.output === 'table') context.print(`deployment ${spec.namespace}/${spec.name}: ${describe(reply)}\n`);
   }
@@ -77,4 +87,14 @@ function print(context: CliContext, what: string, reply: Accepted): void {
 function describe(reply: Accepted): string {
   if (reply.events.length === 0) return `unchanged (revision ${reply.revision})`;
   return reply.events.map((event) => `${event.type} at position ${event.position}`).join(', ');
+}
+
+/** The deployment's revision as the projection shows it, 0 when it never existed. */
+async function currentRevision(nc: NatsConnection, namespace: string, name: string): Promise<number> {
+  try {
+    return (await request(nc, GetDeployment, { namespace, name })).revision;
+  } catch (error) {
+    if (error instanceof PlatoError && error.code === ErrorCode.NotFound) return 0;
+    throw error;
+  }
 }

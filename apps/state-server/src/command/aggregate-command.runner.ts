@@ -19,13 +19,25 @@ export interface StreamCommand<C> {
   readonly command: C;
   /** Recorded in every event's metadata; a stream that holds it already answers the retry. */
   readonly commandId: string;
-  /** When set, the stream's revision must equal it (0: no stream) or WrongExpectedRevision. */
+  /**
+   * When set, the aggregate's revision — the position of the last event of the decider's own
+   * kinds on the stream, 0 when none — must equal it, or WrongExpectedRevision. Events other
+   * writers keep on the same stream (a deployment's placement blockage) do not move it, so the
+   * revision a client read from a view stays valid until the aggregate itself changes.
+   */
   readonly ifRevision?: number;
   /**
    * The append's idempotency key (default: the command id). JetStream deduplicates message ids
    * across the whole log, so a command writing several streams passes one per stream.
    */
   readonly messageId?: string;
+  /**
+   * Events that, appended by another writer between this command's read and its append, make it
+   * a conflict (WrongExpectedRevision, HTTP 409) instead of being decided again: a user's change
+   * must never land silently on top of another user's change it did not see. Other concurrent
+   * events (a scheduler's bookkeeping) still lead to deciding again.
+   */
+  readonly conflictsWith?: (event: RecordedEvent) => boolean;
 }
 
 /**
@@ -35,9 +47,11 @@ export interface StreamCommand<C> {
  *
  * - A command whose id the stream already holds (a retry) is not decided again: the reply names
  *   the events it wrote the first time, whenever that was.
- * - `ifRevision` must equal the stream's revision, or the command fails with WrongExpectedRevision.
+ * - `ifRevision` must equal the aggregate's revision, or the command fails with WrongExpectedRevision;
+ *   if the aggregate changes between the check and the append, that is a WrongExpectedRevision too.
  * - Without `ifRevision`, a concurrent writer's append makes it decide again on the new state
- *   (up to 5 times).
+ *   (up to 5 times) — unless that append holds an event `conflictsWith` names: then it is a
+ *   WrongExpectedRevision naming the revision it read and the one it found.
  * - Errors the decider throws (tagged PlatoErrors) reach the caller unchanged.
  */
 @Injectable()
@@ -52,9 +66,14 @@ export class AggregateCommandRunner {
       const revision = recorded.at(-1)?.position ?? 0;
       const earlier = recorded.filter((event) => event.metadata[commandIdKey] === commandId);
       if (earlier.length > 0) return accepted(stream, earlier.at(-1)!.position, earlier);
-      if (ifRevision !== undefined && ifRevision !== revision) throw new WrongExpectedRevision(stream, ifRevision, revision);
       let state = decider.initialState;
-      for (const event of recorded) if (decider.isEvent(event)) state = decider.evolve(state, event);
+      let ownRevision = 0;
+      for (const event of recorded) {
+        if (!decider.isEvent(event)) continue;
+        state = decider.evolve(state, event);
+        ownRevision = event.position;
+      }
+      if (ifRevision !== undefined && ifRevision !== ownRevision) throw new WrongExpectedRevision(stream, ifRevision, ownRevision);
       const events = decider.decide(state, request.command);
       if (events.length === 0) return { stream, revision, events: [] };
       try {
@@ -69,8 +88,13 @@ export class AggregateCommandRunner {
           events: events.map((event) => ({ type: event.type, position: result.position })),
         };
       } catch (error) {
-        if (error instanceof WrongExpectedRevision && ifRevision === undefined && attempt < maxAttempts) continue;
-        throw error;
+        if (!(error instanceof WrongExpectedRevision) || attempt >= maxAttempts) throw error;
+        const conflicts = ifRevision !== undefined ? decider.isEvent : request.conflictsWith;
+        if (conflicts) {
+          const since = await this.store.readStream(stream, { fromRevision: revision });
+          const conflicting = since.filter(conflicts);
+          if (conflicting.length > 0) throw new WrongExpectedRevision(stream, ifRevision ?? ownRevision, conflicting.at(-1)!.position);
+        }
       }
     }
   }
