@@ -18,9 +18,9 @@ import {
 import { JetStreamEventStore } from '@plato/event-store';
 import { connectNats, createLogger, request } from '@plato/messaging';
 import { DockerRuntime, type ContainerInfo } from '@plato/runtime';
-import { NatsServerProcess, eventually, newRunId } from '@plato/testing';
+import { NatsServerProcess, eventually, newRunId, type ServiceProcess } from '@plato/testing';
 import { ContainerLabels, containerNameOf, startAgent, type RunningAgent } from '../src/index.js';
-import { StateServerProcess } from './state-server.process.js';
+import { startStateServer } from './state-server.process.js';
 
 const buildImages = fileURLToPath(new URL('../../../tools/images/build', import.meta.url));
 const image = 'plato/busybox:latest';
@@ -44,7 +44,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
   const runtime = new DockerRuntime({ socketPath: '/var/run/docker.sock' });
   let nats: NatsServerProcess;
   let client: NatsConnection;
-  let stateServer: StateServerProcess;
+  let stateServer: ServiceProcess;
   let agent: RunningAgent | undefined;
   let agentStop: (() => Promise<void>) | undefined;
 
@@ -134,7 +134,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
     await promisify(execFile)(buildImages, [], { timeout: 110_000 });
     nats = await NatsServerProcess.start();
     client = await connectNats({ name: `${run}-client`, servers: nats.url, logger });
-    stateServer = await StateServerProcess.start(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
+    stateServer = await startStateServer(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
     await within(15_000, 'the agent replaying its allocations', startTestAgent());
     await within(15_000, 'the node registered', agent!.registered());
   }, 150_000);
@@ -275,7 +275,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
       },
       { timeoutMs: 5_000, description: 'the container recreated without a control plane' },
     );
-    stateServer = await StateServerProcess.start(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
+    stateServer = await startStateServer(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
     const { view } = await reportedRunning(allocId);
     expect(view.containerId).toBe(recreated.id);
   }, 40_000);

@@ -1,63 +1,18 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ApplyDeployment, RegisterNode, ScaleDeployment, platoEvents } from '@plato/contracts';
 import { ClusterProjection } from '@plato/domain';
 import { JetStreamEventStore, type Subscription } from '@plato/event-store';
 import { createLogger, request } from '@plato/messaging';
-import { NatsServerProcess, eventually, newRunId } from '@plato/testing';
+import { NatsServerProcess, ServiceProcess, appMain, eventually, newRunId, repoRoot } from '@plato/testing';
 import { LeaderLease } from '../src/lease/leader.lease.js';
 import { PlanningLoop } from '../src/planning/planning.loop.js';
 
-const appRoot = fileURLToPath(new URL('..', import.meta.url));
-const repoRoot = join(appRoot, '..', '..');
 const leaseMs = 1_500;
 const logger = createLogger('scheduler-failover-test');
 
-/** A child process whose stderr (pino JSON lines) the test reads. */
-interface Service {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly exited: Promise<void>;
-  readonly lines: { time: number; msg: string; [key: string]: unknown }[];
-  output(): string;
-}
-
-function startService(name: string, script: string, env: Record<string, string>): Service {
-  const child = spawn(process.execPath, [script], {
-    cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: 'production', PLATO_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let text = '';
-  let partial = '';
-  const lines: Service['lines'] = [];
-  child.stderr?.on('data', (chunk: Buffer) => {
-    text += chunk.toString();
-    partial += chunk.toString();
-    const complete = partial.split('\n');
-    partial = complete.pop() ?? '';
-    for (const line of complete) {
-      try {
-        lines.push(JSON.parse(line) as Service['lines'][number]);
-      } catch {
-        continue;
-      }
-    }
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { name, child, exited, lines, output: () => text };
-}
-
-async function stopService(service: Service | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (!service || service.child.exitCode !== null || service.child.signalCode !== null || !service.child.pid) return;
-  process.kill(service.child.pid, signal);
-  await service.exited;
-}
-
 /** Leadership intervals of one scheduler from its log: [start, end) in wall-clock ms. */
-function leadershipOf(service: Service, endedAt: number): [number, number][] {
+function leadershipOf(service: ServiceProcess, endedAt: number): [number, number][] {
   const intervals: [number, number][] = [];
   let since: number | undefined;
   for (const line of service.lines) {
@@ -71,7 +26,7 @@ function leadershipOf(service: Service, endedAt: number): [number, number][] {
   return intervals;
 }
 
-function leads(service: Service): boolean {
+function leads(service: ServiceProcess): boolean {
   const transitions = service.lines.filter((l) => l.msg === 'leading: planning' || l.msg === 'not leading: following');
   return transitions.at(-1)?.msg === 'leading: planning';
 }
@@ -81,8 +36,8 @@ describe('two scheduler processes against a real state-server', () => {
   let nc: NatsConnection;
   let store: JetStreamEventStore;
   let subscription: Subscription;
-  let stateServer: Service | undefined;
-  const schedulers: Service[] = [];
+  let stateServer: ServiceProcess | undefined;
+  const schedulers: ServiceProcess[] = [];
   const projection = new ClusterProjection();
   const placedPerSlot = new Map<string, number>();
   let overReplicated = 0;
@@ -114,7 +69,7 @@ describe('two scheduler processes against a real state-server', () => {
         if (liveOf(undefined, deployment).length > replicas) overReplicated += 1;
       }
     });
-    stateServer = startService('state-server', join(repoRoot, 'apps/state-server/dist/main.js'), {
+    stateServer = ServiceProcess.start('state-server', appMain('state-server'), {
       PLATO_NATS_URL: nats.url,
       PLATO_NODE_TIMEOUT_MS: '600000',
     });
@@ -122,8 +77,8 @@ describe('two scheduler processes against a real state-server', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all(schedulers.map((s) => stopService(s)));
-    await stopService(stateServer);
+    await Promise.all(schedulers.map((s) => s.stop()));
+    await stateServer?.stop();
     await subscription?.close();
     await store?.close();
     await nc?.close();
@@ -143,7 +98,7 @@ describe('two scheduler processes against a real state-server', () => {
   it('places with exactly one leader, fails over after a SIGKILL, and never places a slot twice', withLogs(async () => {
     for (const name of ['a', 'b']) {
       schedulers.push(
-        startService(`sched-${name}`, join(appRoot, 'dist/main.js'), {
+        ServiceProcess.start(`sched-${name}`, appMain('scheduler'), {
           PLATO_NATS_URL: nats.url,
           PLATO_SCHEDULER_NAME: `${run}-${name}`,
           PLATO_SCHEDULER_LEASE_MS: String(leaseMs),
@@ -171,7 +126,7 @@ describe('two scheduler processes against a real state-server', () => {
     const follower = schedulers.find((s) => s !== leader)!;
     expect(follower.lines.some((l) => l.msg === 'plan applied')).toBe(false);
 
-    await stopService(leader, 'SIGKILL');
+    await leader.kill();
     const killedAt = Date.now();
     const tookOver = await eventually(
       () => {
@@ -199,15 +154,14 @@ describe('two scheduler processes against a real state-server', () => {
     const [a, b] = [leadershipOf(leader, killedAt), leadershipOf(follower, Date.now())];
     for (const [start, end] of a) for (const [start2, end2] of b) expect(start < end2 && start2 < end).toBe(false);
 
-    await stopService(follower);
-    expect(follower.child.exitCode).toBe(0);
+    expect(await follower.stop()).toEqual({ code: 0, signal: null });
     const { kv } = await LeaderLease.openBucket(nc, leaseMs);
     const entry = await kv.get('scheduler');
     expect(entry === null || entry.operation !== 'PUT').toBe(true);
   }));
 
   it('places every slot once when two planners both believe they lead: the state-server refuses the stale plan and its planner plans again', withLogs(async () => {
-    await Promise.all(schedulers.map((s) => stopService(s)));
+    await Promise.all(schedulers.map((s) => s.stop()));
     const loops = await Promise.all(
       ['x', 'y'].map(async (name) => {
         const own = await connect({ servers: nats.url });

@@ -1,5 +1,8 @@
 import { connect } from '@nats-io/transport-node';
-import { NatsServerProcess, eventually, freePort, newRunId } from '../src/index.js';
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NatsServerProcess, ServiceProcess, appMain, eventually, freePort, newRunId } from '../src/index.js';
 import { existsSync } from 'node:fs';
 
 describe('NatsServerProcess', () => {
@@ -49,5 +52,29 @@ describe('run ids and ports', () => {
     expect(newRunId('x')).toMatch(/^x-[0-9a-f]{8}$/);
     expect(newRunId()).not.toBe(newRunId());
     expect(await freePort()).toBeGreaterThan(1024);
+  });
+});
+
+describe('ServiceProcess', () => {
+  it('runs a program, keeps its pino lines, and stops exactly it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'plato-service-'));
+    const script = join(dir, 'service.mjs');
+    await writeFile(
+      script,
+      "process.stderr.write(JSON.stringify({ time: Date.now(), msg: 'ready', level: 30 }) + '\\n');\n" +
+        "process.on('SIGTERM', () => { process.stderr.write(JSON.stringify({ time: Date.now(), msg: 'bye' }) + '\\n'); process.exit(0); });\n" +
+        'setInterval(() => undefined, 1000);\n',
+    );
+    const service = ServiceProcess.start('demo', script);
+    await eventually(() => service.lines.some((line) => line.msg === 'ready'));
+    expect(service.running).toBe(true);
+    expect(await service.stop()).toEqual({ code: 0, signal: null });
+    expect(service.lines.map((line) => line.msg)).toEqual(['ready', 'bye']);
+    expect(() => process.kill(service.pid, 0)).toThrow();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('names the build to run when the program is missing', () => {
+    expect(() => ServiceProcess.start('ghost', appMain('ghost'))).toThrow(/apps\/ghost\/dist\/main\.js is missing: build it first/);
   });
 });
