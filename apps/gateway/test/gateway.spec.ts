@@ -1,11 +1,9 @@
 import 'reflect-metadata';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { RegisterNode, Streams, platoEvents } from '@plato/contracts';
+import { ListDeployments, RegisterNode, Streams, platoEvents } from '@plato/contracts';
 import { JetStreamEventStore } from '@plato/event-store';
 import { connectNats, createLogger, request } from '@plato/messaging';
-import { NatsServerProcess, eventually, newRunId } from '@plato/testing';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the test runs the real state-server in-process; the gateway's code never imports it
-import { startStateServer, type RunningStateServer } from '@plato/state-server';
+import { NatsServerProcess, ServiceProcess, appMain, eventually, newRunId } from '@plato/testing';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { gatewayControllers, startGateway, type RunningGateway } from '../src/index.js';
 import { apiRoutesOf } from '../src/openapi/api-route.decorator.js';
@@ -22,11 +20,9 @@ interface Answer<T = Record<string, unknown>> {
 describe('gateway on a real nats-server and a real state-server', () => {
   const run = newRunId('gw');
   let nats: NatsServerProcess;
-  let serverConnection: NatsConnection;
   let gatewayConnection: NatsConnection;
-  let serverStore: JetStreamEventStore;
   let gatewayStore: JetStreamEventStore;
-  let stateServer: RunningStateServer;
+  let stateServer: ServiceProcess;
   let gateway: RunningGateway;
   const readers: EventStreamReader[] = [];
 
@@ -52,22 +48,22 @@ describe('gateway on a real nats-server and a real state-server', () => {
 
   beforeAll(async () => {
     nats = await NatsServerProcess.start();
-    serverConnection = await connectNats({ name: `${run}-state-server`, servers: nats.url, logger });
     gatewayConnection = await connectNats({ name: `${run}-gateway`, servers: nats.url, logger });
-    serverStore = await JetStreamEventStore.connect(serverConnection, { catalog: platoEvents });
     gatewayStore = await JetStreamEventStore.connect(gatewayConnection, { catalog: platoEvents });
-    stateServer = await startStateServer({ nc: serverConnection, eventStore: serverStore, logger });
+    stateServer = ServiceProcess.start('state-server', appMain('state-server'), { PLATO_NATS_URL: nats.url, PLATO_LOG_LEVEL: 'warn' });
+    await eventually(() => request(gatewayConnection, ListDeployments, {}, { timeoutMs: 500 }), {
+      timeoutMs: 20_000,
+      description: `the state-server answering\n${stateServer.output()}`,
+    });
     gateway = await startGateway({ nc: gatewayConnection, eventStore: gatewayStore, port: 0, logger });
   });
 
   afterAll(async () => {
     await Promise.all(readers.map((reader) => reader.close()));
     await gateway?.close();
-    await stateServer?.close();
+    await stateServer?.stop();
     await gatewayStore?.close();
-    await serverStore?.close();
     await gatewayConnection?.close();
-    await serverConnection?.close();
     await nats?.stop();
   });
 
@@ -92,11 +88,11 @@ describe('gateway on a real nats-server and a real state-server', () => {
 
   it('writes no new event when the same spec is applied again', async () => {
     await call('PUT', '/v1/namespaces/default/deployments/same', { image: 'plato/busybox:latest' });
-    const before = await serverStore.lastPosition();
+    const before = await gatewayStore.lastPosition();
     const again = await call('PUT', '/v1/namespaces/default/deployments/same', { name: 'same', namespace: 'default', image: 'plato/busybox:latest' });
     expect(again.status).toBe(200);
     expect(again.body['events']).toEqual([]);
-    expect(await serverStore.lastPosition()).toBe(before);
+    expect(await gatewayStore.lastPosition()).toBe(before);
     expect(await history('same')).toHaveLength(1);
   });
 
@@ -108,7 +104,7 @@ describe('gateway on a real nats-server and a real state-server', () => {
   });
 
   it('refuses a spec with several mistakes with 400 naming each field, and writes nothing', async () => {
-    const before = await serverStore.lastPosition();
+    const before = await gatewayStore.lastPosition();
     const answer = await call('PUT', '/v1/namespaces/default/deployments/bad', {
       image: 'has space',
       replicas: -1,
@@ -121,7 +117,7 @@ describe('gateway on a real nats-server and a real state-server', () => {
     expect(answer.body['code']).toBe('CONTRACT_VIOLATION');
     expect(issuePaths(answer.body)).toEqual(['', 'image', 'ports[0].container', 'replicas', 'resources.cpu', 'resources.memory', 'runtime']);
     expect(answer.body['message']).toContain('resources.memory: must be at least 4 MiB');
-    expect(await serverStore.lastPosition()).toBe(before);
+    expect(await gatewayStore.lastPosition()).toBe(before);
   });
 
   it('refuses a body whose name or namespace contradicts the path', async () => {
