@@ -195,6 +195,36 @@ describe('plan properties', () => {
     );
   });
 
+  it('places the deployments of an empty cluster, in key order, where a full scan per replica would', () => {
+    const alikeNodesArb = nodesArb.map((nodes) =>
+      nodes.map((node) => ({ ...node, capacity: node.capacity.cpu % 1000 === 0 ? { cpu: 4000, memory: 4096 } : { cpu: 8000, memory: 8192 } })),
+    );
+    fc.assert(
+      fc.property(fc.oneof(nodesArb, alikeNodesArb), deploymentsArb, (nodes, deployments) => {
+        const candidates = [...nodes]
+          .sort((a, b) => (a.id < b.id ? -1 : 1))
+          .map((node) => ({ node, freeCpu: node.capacity.cpu, freeMemory: node.capacity.memory, collocated: 0 }));
+        const expected: string[] = [];
+        for (const deployment of [...deployments].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+          if (deployment.deleted) continue;
+          const ask = askOf(deployment.spec);
+          const eligible = candidates.filter((candidate) => firstFailure(candidate, ask, nodeChecks) === feasible);
+          for (const candidate of candidates) candidate.collocated = 0;
+          for (let i = 0; i < deployment.spec.replicas; i++) {
+            const best = selectNode(eligible, ask, rankers[deployment.spec.strategy]);
+            if (!best) break;
+            best.freeCpu -= ask.resources.cpu;
+            best.freeMemory -= ask.resources.memory;
+            best.collocated++;
+            expected.push(`${deployment.name}:${best.node.id}`);
+          }
+        }
+        const result = plan({ position: 1, nodes, allocations: [], deployments }, options);
+        expect(result.placements.map((placement) => `${placement.deployment}:${placement.nodeId}`)).toEqual(expected);
+      }),
+    );
+  });
+
   it('places replicas of one deployment where a full scan per replica would', () => {
     fc.assert(
       fc.property(nodesArb, deploymentsArb, (nodes, deployments) => {

@@ -7,10 +7,10 @@ import {
   type NodeInfo,
   type Resources,
 } from './cluster-snapshot.types.js';
-import { parseConstraint } from './feasibility/constraint.parser.js';
-import { allChecks, capacityChecks, feasible, firstFailure, nodeChecks, type Ask } from './feasibility/feasibility.checkers.js';
+import { parseConstraint, type Constraint } from './feasibility/constraint.parser.js';
+import { allChecks, feasible, firstFailure, nodeChecks, type Ask } from './feasibility/feasibility.checkers.js';
 import type { Placement, Plan, PlanOptions, Stop, Unplaced } from './plan.types.js';
-import { rankers, selectNode, type RankCandidate, type Ranker } from './ranking/node.rankers.js';
+import { freeShareOf, strategyScore, type RankCandidate, type Strategy } from './ranking/node.rankers.js';
 import { RankedCandidates } from './ranking/ranked-candidates.heap.js';
 import { reconcile, type Reconciliation } from './reconcile/deployment.reconciler.js';
 import { countFailures, summarize } from './why-not.explainer.js';
@@ -20,13 +20,25 @@ class NodeSlot implements RankCandidate {
   freeCpu: number;
   freeMemory: number;
   collocated = 0;
+  readonly capacityCpu: number;
+  readonly capacityMemory: number;
 
   constructor(
     readonly node: NodeInfo,
     readonly order: number,
   ) {
-    this.freeCpu = node.capacity.cpu;
-    this.freeMemory = node.capacity.memory;
+    this.freeCpu = this.capacityCpu = node.capacity.cpu;
+    this.freeMemory = this.capacityMemory = node.capacity.memory;
+  }
+
+  /** Whether the replica's resources are still free here: the capacity checks, as numbers. */
+  fits(cpu: number, memory: number): boolean {
+    return this.freeCpu >= cpu && this.freeMemory >= memory;
+  }
+
+  /** The strategy's score of placing the replica here, as the strategy's ranker computes it. */
+  score(cpu: number, memory: number, strategy: Strategy): number {
+    return strategyScore(strategy, freeShareOf(this.freeCpu, this.freeMemory, this.capacityCpu, this.capacityMemory, cpu, memory), this.collocated);
   }
 
   take(resources: Resources): void {
@@ -60,19 +72,54 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Derives what one replica of a spec asks of a node, parsing its constraints once. */
-export function askOf(spec: DeploymentSpec): Ask {
-  return { runtime: spec.runtime, resources: spec.resources, constraints: spec.constraints.map(parseConstraint) };
+/** Derives what one replica of a spec asks of a node, parsing its constraints once (with `parse`, e.g. a memo shared by the deployments of one plan). */
+export function askOf(spec: DeploymentSpec, parse: (expression: string) => Constraint = parseConstraint): Ask {
+  return { runtime: spec.runtime, resources: spec.resources, constraints: spec.constraints.map(parse) };
 }
 
-function rankFits(eligible: readonly NodeSlot[], ask: Ask, ranker: Ranker): RankedCandidates<NodeSlot> {
+/** {@link parseConstraint} remembering each expression's result, for the deployments of one plan. */
+function memoizedParser(): (expression: string) => Constraint {
+  const parsed = new Map<string, Constraint>();
+  return (expression) => {
+    let constraint = parsed.get(expression);
+    if (!constraint) {
+      constraint = parseConstraint(expression);
+      parsed.set(expression, constraint);
+    }
+    return constraint;
+  };
+}
+
+/**
+ * The best slot for one replica: what `selectNode(eligible, ask, rankers[strategy])` returns
+ * (the capacity checks, then the lowest score, the lowest node id on equal scores, as `eligible`
+ * is sorted by id), in one tight loop over the slots' numbers instead of a call per check and
+ * per ranker: this scan is most of the cost of a deployment of one replica.
+ */
+function bestSlot(eligible: readonly NodeSlot[], cpu: number, memory: number, strategy: Strategy): NodeSlot | undefined {
+  let best: NodeSlot | undefined;
+  let bestScore = Infinity;
+  for (let i = 0; i < eligible.length; i++) {
+    const slot = eligible[i] as NodeSlot;
+    if (!slot.fits(cpu, memory)) continue;
+    const score = slot.score(cpu, memory, strategy);
+    if (score < bestScore) {
+      best = slot;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function rankFits(eligible: readonly NodeSlot[], cpu: number, memory: number, strategy: Strategy): RankedCandidates<NodeSlot> {
   const fits: NodeSlot[] = [];
   const scores: number[] = [];
   const orders: number[] = [];
-  for (const slot of eligible) {
-    if (firstFailure(slot, ask, capacityChecks) !== feasible) continue;
+  for (let i = 0; i < eligible.length; i++) {
+    const slot = eligible[i] as NodeSlot;
+    if (!slot.fits(cpu, memory)) continue;
     fits.push(slot);
-    scores.push(ranker(slot, ask));
+    scores.push(slot.score(cpu, memory, strategy));
     orders.push(slot.order);
   }
   return RankedCandidates.of(fits, scores, orders);
@@ -91,7 +138,8 @@ function placeReplicas(
   ask: Ask,
   eligible: readonly NodeSlot[],
 ): Unplaced | undefined {
-  const ranker = rankers[deployment.spec.strategy];
+  const strategy = deployment.spec.strategy;
+  const { cpu, memory } = ask.resources;
   const touched: NodeSlot[] = [];
   const collocate = (slot: NodeSlot): void => {
     if (slot.collocated++ === 0) touched.push(slot);
@@ -100,10 +148,10 @@ function placeReplicas(
     const slot = context.slotOf.get(allocation.nodeId);
     if (slot) collocate(slot);
   }
-  const ranked = reconciliation.missing.length > 1 ? rankFits(eligible, ask, ranker) : undefined;
+  const ranked = reconciliation.missing.length > 1 ? rankFits(eligible, cpu, memory, strategy) : undefined;
   let failed: Unplaced | undefined;
   for (const [placed, index] of reconciliation.missing.entries()) {
-    const slot = ranked ? ranked.pop() : selectNode(eligible, ask, ranker);
+    const slot = ranked ? ranked.pop() : bestSlot(eligible, cpu, memory, strategy);
     if (!slot) {
       const reasons = countFailures(context.slots, ask, allChecks);
       const { namespace, name, version } = deployment;
@@ -115,7 +163,7 @@ function placeReplicas(
     context.ids.add(allocId);
     slot.take(ask.resources);
     collocate(slot);
-    if (ranked && firstFailure(slot, ask, capacityChecks) === feasible) ranked.push(slot, ranker(slot, ask), slot.order);
+    if (ranked && slot.fits(cpu, memory)) ranked.push(slot, slot.score(cpu, memory, strategy), slot.order);
     context.placements.push({
       allocId,
       nodeId: slot.node.id,
@@ -183,7 +231,7 @@ export function plan(snapshot: ClusterSnapshot, options: PlanOptions): Plan {
   const allocations = groupByDeployment(snapshot.allocations);
   const nodeLost = (nodeId: string): boolean => (slotOf.get(nodeId)?.node.state ?? 'lost') === 'lost';
   const work: Work[] = [...new Set([...deployments.keys(), ...allocations.keys()])]
-    .sort(compareStrings)
+    .sort() // by UTF-16 code units, as compareStrings orders
     .map((key) => {
       const deployment = deployments.get(key);
       return { key, deployment, reconciliation: reconcile(deployment, allocations.get(key) ?? [], nodeLost) };
@@ -197,9 +245,10 @@ export function plan(snapshot: ClusterSnapshot, options: PlanOptions): Plan {
     }
   }
 
+  const parse = memoizedParser();
   const eligibleByClass = new Map<string, NodeSlot[]>();
   const eligibleFor = (ask: Ask): NodeSlot[] => {
-    const classKey = [ask.runtime, ...ask.constraints.map((constraint) => constraint.text).sort()].join('\n');
+    const classKey = ask.constraints.length === 0 ? ask.runtime : [ask.runtime, ...ask.constraints.map((constraint) => constraint.text).sort()].join('\n');
     let eligible = eligibleByClass.get(classKey);
     if (!eligible) {
       eligible = slots.filter((slot) => firstFailure(slot, ask, nodeChecks) === feasible);
@@ -213,7 +262,7 @@ export function plan(snapshot: ClusterSnapshot, options: PlanOptions): Plan {
   const context: PlacementContext = { slots, slotOf, ids, newId: options.newId, placements };
   for (const { key, deployment, reconciliation } of work) {
     if (!deployment || reconciliation.missing.length === 0) continue;
-    const ask = askOf(deployment.spec);
+    const ask = askOf(deployment.spec, parse);
     const failed = placeReplicas(context, key, deployment, reconciliation, ask, eligibleFor(ask));
     if (failed) unplaced.push(failed);
   }

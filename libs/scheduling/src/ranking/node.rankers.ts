@@ -27,20 +27,35 @@ function fraction(part: number, whole: number): number {
  */
 export function freeShareAfter(candidate: Candidate, ask: Ask): number {
   const { capacity } = candidate.node;
-  const cpu = fraction(candidate.freeCpu - ask.resources.cpu, capacity.cpu);
-  const memory = fraction(candidate.freeMemory - ask.resources.memory, capacity.memory);
-  return (cpu + memory) / 2;
+  return freeShareOf(candidate.freeCpu, candidate.freeMemory, capacity.cpu, capacity.memory, ask.resources.cpu, ask.resources.memory);
+}
+
+/**
+ * {@link freeShareAfter} on plain numbers: the share of a node left free after taking `cpu` and
+ * `memory` from `freeCpu` and `freeMemory` out of its capacity. The planner's scans call it on
+ * each node's running totals; the rankers call it too, so both compute the very same score.
+ */
+export function freeShareOf(freeCpu: number, freeMemory: number, capacityCpu: number, capacityMemory: number, cpu: number, memory: number): number {
+  return (fraction(freeCpu - cpu, capacityCpu) + fraction(freeMemory - memory, capacityMemory)) / 2;
+}
+
+/**
+ * The score of a strategy from the free share after the placement and the node's count of the
+ * deployment's allocations: what {@link binpack} and {@link spread} return, lowest wins.
+ */
+export function strategyScore(strategy: Strategy, freeShare: number, collocated: number): number {
+  return strategy === 'spread' ? 2 * collocated + (1 - freeShare) : freeShare;
 }
 
 /** Bin-packing: the node left with the least free share after the placement wins. */
-export const binpack: Ranker = (candidate, ask) => freeShareAfter(candidate, ask);
+export const binpack: Ranker = (candidate, ask) => strategyScore('binpack', freeShareAfter(candidate, ask), candidate.collocated);
 
 /**
  * Spread: the node holding the fewest allocations of the deployment wins; among those, the one
  * left with the most free share. Encoded in one number: `2 × collocated + (1 − free share)`,
  * whose second term lies in [0, 1], so the count always decides first.
  */
-export const spread: Ranker = (candidate, ask) => 2 * candidate.collocated + (1 - freeShareAfter(candidate, ask));
+export const spread: Ranker = (candidate, ask) => strategyScore('spread', freeShareAfter(candidate, ask), candidate.collocated);
 
 /** The ranker of each strategy. */
 export const rankers: Readonly<Record<Strategy, Ranker>> = { binpack, spread };

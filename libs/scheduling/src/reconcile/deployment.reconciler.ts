@@ -50,6 +50,7 @@ export function reconcile(
     const reason: StopReason = deployment ? 'deleted' : 'orphaned';
     return { stops: [...running].sort(bySlot).map((allocation) => ({ allocation, reason })), kept: [], missing: [] };
   }
+  if (running.length === 0) return { stops: [], kept: [], missing: Array.from({ length: deployment.spec.replicas }, (_, slot) => slot) };
   const stops: StopDecision[] = [];
   const live: AllocationInfo[] = [];
   for (const allocation of [...running].sort(bySlot)) {
