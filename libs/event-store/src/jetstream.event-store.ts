@@ -265,6 +265,12 @@ export class JetStreamEventStore extends EventStore {
     const consumer = await this.orderedConsumer(this.filterSubject(options.filter), start + 1);
     const messages = await consumer.consume({ max_messages: this.options.batchSize, expires: 5_000 });
     let recorded = start;
+    /**
+     * The consumer and delivery sequence of the last message handled. Caught up means the consumer
+     * has nothing pending and delivered nothing beyond it (its `delivered.stream_seq` is no help:
+     * on a filtered consumer it jumps to the stream's end past the messages the filter skips).
+     */
+    let finished = { consumer: (await consumer.info(true)).name, delivery: 0 };
     const record = async (): Promise<void> => {
       if (!durable || runner.position === recorded) return;
       const position = runner.position;
@@ -284,7 +290,7 @@ export class JetStreamEventStore extends EventStore {
       },
       async () => {
         const info = await consumer.info();
-        return info.num_pending === 0 && info.delivered.stream_seq <= runner.position;
+        return info.num_pending === 0 && info.name === finished.consumer && info.delivered.consumer_seq === finished.delivery;
       },
     );
     this.subscriptions.add(runner);
@@ -295,6 +301,7 @@ export class JetStreamEventStore extends EventStore {
           const events = this.decode(msg, msg.time).filter((e) => passesFilter(options.filter, e.stream, e.type));
           if (events.length === 0) runner.advance(msg.seq);
           else await runner.deliver(msg.seq, events);
+          finished = { consumer: msg.info.consumer, delivery: msg.info.deliverySequence };
         }
       } catch (error) {
         runner.fail(error);

@@ -201,6 +201,20 @@ export function eventStoreContract(adapter: string, open: () => Promise<StoreUnd
       await sub.close();
     });
 
+    it('knows a filtered catch-up subscription caught up when the log ends with appends the filter skips', async () => {
+      const mine = await store.append(s('mine.1'), [inc(1)]);
+      await store.append(s('theirs.1'), [inc(2)]);
+      const last = await store.append(s('theirs.2'), [inc(3)]);
+      const seen: number[] = [];
+      const sub = await store.subscribeToAll((e) => void seen.push(e.position), { fromPosition: 'start', filter: { streamPrefixes: [s('mine')] } });
+      await sub.caughtUp(last.position);
+      expect(seen).toEqual([mine.position]);
+      const next = await store.append(s('mine.2'), [inc(4)]);
+      await sub.caughtUp(next.position);
+      expect(seen).toEqual([mine.position, next.position]);
+      await sub.close();
+    });
+
     it('ends a subscription whose handler throws, with the error', async () => {
       await store.append(s('boom'), [inc(1)]);
       const sub = await store.subscribeToAll(
