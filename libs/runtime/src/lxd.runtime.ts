@@ -1,0 +1,571 @@
+import { createHash } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { createReadStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { PlatoError } from '@plato/contracts';
+import {
+  ContainerRuntime,
+  type ContainerId,
+  type ContainerInfo,
+  type ContainerSpec,
+  type ContainerSummary,
+  type CreatedContainer,
+  type ExecResult,
+  type ImageInfo,
+  type PortProtocol,
+} from './container-runtime.port.js';
+import { normalizeSpec, type NormalizedPort, type NormalizedSpec } from './container-spec.rules.js';
+import {
+  CommandKey,
+  ImageRefKey,
+  LabelKeyPrefix,
+  PortDevicePrefix,
+  WorkloadPaths,
+  cpuAllowance,
+  cpuMillisFromConfig,
+  hasRun,
+  labelsFromConfig,
+  labelsToConfig,
+  memoryLimit,
+  memoryMiBFromConfig,
+  parseExitCode,
+  proxyDevice,
+  publishedPortsFromDevices,
+  tailLines,
+  toState,
+  workloadScript,
+  encodeLabelKey,
+} from './lxd-config.codec.js';
+import { LxdApiError, LxdClient, type LxdOperation } from './lxd.client.js';
+import {
+  ContainerNameConflict,
+  ContainerNotFound,
+  ContainerNotRunning,
+  ImageNotFound,
+  InvalidContainerSpec,
+  RuntimeFailure,
+  RuntimeUnavailable,
+} from './runtime.errors.js';
+
+/** Options of {@link LxdRuntime}. */
+export interface LxdRuntimeOptions {
+  /** LXD's API socket (default `/var/lib/lxd/unix.socket`). */
+  socketPath?: string;
+  /** How long one LXD operation (create, start, exec, delete, import…) may take (default 120 000 ms). */
+  operationTimeoutMs?: number;
+  /** Profiles every instance gets (default `['default']`: the root disk, and no network here). */
+  profiles?: string[];
+  /** A client to use instead of one on `socketPath`. */
+  client?: LxdClient;
+}
+
+/** What {@link LxdRuntime.importImage} did. */
+export interface ImportedImage extends ImageInfo {
+  /** False when LXD already held an image with the tarball's fingerprint (nothing was uploaded). */
+  imported: boolean;
+}
+
+/** An instance as `GET /1.0/instances/<name>` returns it (the fields the adapter reads). */
+interface LxdInstance {
+  name: string;
+  status: string;
+  config: Record<string, string>;
+  expanded_config?: Record<string, string>;
+  devices: Record<string, Record<string, string>>;
+  last_used_at?: string;
+}
+
+const runtimeName = 'lxd';
+const initCommand = `lxc.init.cmd = /bin/sh ${WorkloadPaths.run}`;
+const killedExitCode = 137;
+const busyRetryMs = 30_000;
+const safeFilterValue = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * {@link ContainerRuntime} on LXD's REST API, over its unix socket (undici; no `lxc` CLI). One
+ * Plato container is one LXD system container (instance) named as the spec says; its id is that
+ * name. The mapping (see the README's table):
+ *
+ * - labels → `user.plato.label.<key>` config keys (keys encoded by `encodeLabelKey`), image ref →
+ *   `user.plato.image`; `list` filters on those keys server-side (LXD's `filter=`) and again here;
+ * - `cpuMillis` → `limits.cpu.allowance` as a hard CFS quota (`25ms/100ms` for 250), `memoryMiB` →
+ *   `limits.memory`; `security.privileged` and `security.nesting` are false;
+ * - ports → one proxy device `plato-port-<i>` each, listening on the spec's loopback address and
+ *   connecting to the container's 127.0.0.1; a host port of 0 is picked free at `create` and kept;
+ * - command + args → the workload: PID 1 is `/bin/sh /.plato/run` (`raw.lxc: lxc.init.cmd`), a
+ *   script written before each start that brings `lo` up, runs the argv with its output appended to
+ *   `/.plato/output`, forwards `stop`'s SIGPWR as SIGTERM, writes the exit status to `/.plato/exit`
+ *   and exits, which stops the container. Without command and args the image's own init boots.
+ * - env → `environment.<NAME>` (seen by the workload and by `exec`).
+ *
+ * The image must have `/bin/sh` (any busybox or distribution image has). Restart policies other
+ * than `no` are refused: LXD has none, Plato's agent restarts.
+ */
+export class LxdRuntime extends ContainerRuntime {
+  readonly name = runtimeName;
+  private readonly client: LxdClient;
+  private readonly profiles: string[];
+
+  constructor(options: LxdRuntimeOptions = {}) {
+    super();
+    this.client = options.client ?? new LxdClient({ socketPath: options.socketPath, operationTimeoutMs: options.operationTimeoutMs });
+    this.profiles = options.profiles ?? ['default'];
+  }
+
+  /** Closes the connections to LXD's socket. */
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  override async available(): Promise<boolean> {
+    try {
+      await this.client.sync('GET', '/1.0');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Finds the image by its alias (the ref, `/` and `:` included); its id is the fingerprint. */
+  override async ensureImage(ref: string): Promise<ImageInfo> {
+    try {
+      const alias = await this.client.sync<{ target: string }>('GET', `/1.0/images/aliases/${encodeURIComponent(ref)}`);
+      return { ref, id: alias.target };
+    } catch (error) {
+      if (error instanceof LxdApiError && error.status === 404) throw new ImageNotFound(ref, this.name);
+      throw this.failure('find image', ref, error);
+    }
+  }
+
+  /**
+   * Imports a unified image tarball (`metadata.yaml` + `rootfs/`) and points `alias` at it. The
+   * tarball's SHA-256 is its LXD fingerprint: when LXD holds that image already nothing is
+   * uploaded, and when the alias already names it nothing changes — so it is cheap to call before
+   * every use. An alias naming another image is moved to this one.
+   */
+  async importImage(tarballPath: string, alias: string): Promise<ImportedImage> {
+    try {
+      const fingerprint = await sha256File(tarballPath);
+      let imported = false;
+      if (!(await this.imageExists(fingerprint))) {
+        try {
+          const op = await this.client.operation('POST', '/1.0/images', { raw: createReadStream(tarballPath) });
+          const actual = op.metadata?.['fingerprint'];
+          if (typeof actual === 'string' && actual !== fingerprint) throw new Error(`LXD fingerprinted ${tarballPath} as ${actual}, not ${fingerprint}`);
+          imported = true;
+        } catch (error) {
+          if (!(error instanceof LxdApiError && /already exists/i.test(error.message))) throw error;
+        }
+      }
+      await this.pointAlias(alias, fingerprint);
+      return { ref: alias, id: fingerprint, imported };
+    } catch (error) {
+      if (error instanceof PlatoError) throw error;
+      throw this.failure('import image', `${tarballPath} as ${alias}`, error);
+    }
+  }
+
+  override async create(spec: ContainerSpec): Promise<CreatedContainer> {
+    const s = normalizeSpec(spec);
+    if (s.restart !== 'no') {
+      throw new InvalidContainerSpec(s.name, [{ path: 'restart', message: `${s.restart} is not supported on LXD (it has no restart policy): use 'no'` }]);
+    }
+    const image = await this.ensureImage(s.image);
+    try {
+      const ports = await Promise.all(s.ports.map(withHostPort));
+      await this.client.operation('POST', '/1.0/instances', { json: this.instanceBody(s, image.id, ports) });
+      return { id: s.name, name: s.name, created: true };
+    } catch (error) {
+      if (error instanceof LxdApiError && /already exists|busy running a "create"/i.test(error.message)) return this.existing(s, error);
+      if (error instanceof LxdApiError && error.status === 400 && /invalid/i.test(error.message)) {
+        throw new InvalidContainerSpec(s.name, [{ path: '', message: `lxd refused it: ${error.message}` }]);
+      }
+      throw this.failure('create', s.name, error);
+    }
+  }
+
+  /** Writes the workload script from the instance's config (when it has a command), then starts it. */
+  override async start(id: ContainerId): Promise<void> {
+    try {
+      const instance = await this.instance(id);
+      if (!instance) throw new ContainerNotFound(id, this.name);
+      if (instance.status === 'Running') return;
+      const argv = commandOf(instance.config);
+      if (argv) await this.writeWorkload(instance.name, argv);
+      await this.whenIdle(() => this.client.operation('PUT', `${instancePath(instance.name)}/state`, { json: { action: 'start' } }));
+    } catch (error) {
+      if (error instanceof LxdApiError && /already running/i.test(error.message)) return;
+      throw this.containerFailure('start', id, error);
+    }
+  }
+
+  /**
+   * Stops through LXD's clean shutdown (SIGPWR to PID 1, forwarded to the workload as SIGTERM)
+   * with `timeoutMs` rounded up to whole seconds; when that does not end it in time, a forced stop
+   * kills it and its exit code is recorded as 137.
+   */
+  override async stop(id: ContainerId, options: { timeoutMs?: number } = {}): Promise<void> {
+    const seconds = Math.ceil((options.timeoutMs ?? 10_000) / 1000);
+    try {
+      const instance = await this.instance(id);
+      if (!instance) throw new ContainerNotFound(id, this.name);
+      if (instance.status === 'Stopped') return;
+      if (seconds > 0) {
+        try {
+          await this.whenIdle(() =>
+            this.client.operation('PUT', `${instancePath(instance.name)}/state`, { json: { action: 'stop', timeout: seconds, force: false } }, seconds * 1000 + 30_000),
+          );
+          return;
+        } catch (error) {
+          if (error instanceof LxdApiError && /already stopped|not running/i.test(error.message)) return;
+        }
+      }
+      await this.forceStop(instance);
+    } catch (error) {
+      throw this.containerFailure('stop', id, error);
+    }
+  }
+
+  override async remove(id: ContainerId): Promise<void> {
+    try {
+      const instance = await this.instance(id);
+      if (!instance) return;
+      if (instance.status !== 'Stopped') await this.forceStop(instance, false);
+      await this.whenIdle(() => this.client.operation('DELETE', instancePath(instance.name)));
+    } catch (error) {
+      if (error instanceof LxdApiError && error.status === 404) return;
+      if (error instanceof LxdApiError && (await this.instance(id).catch(() => undefined)) === null) return;
+      throw this.failure('remove', id, error);
+    }
+  }
+
+  override async inspect(id: ContainerId): Promise<ContainerInfo | null> {
+    try {
+      const instance = await this.instance(id);
+      return instance ? await this.toInfo(instance) : null;
+    } catch (error) {
+      throw this.failure('inspect', id, error);
+    }
+  }
+
+  override async list(selector: { labels: Record<string, string> }): Promise<ContainerSummary[]> {
+    const wanted = Object.entries(selector.labels);
+    const filter = wanted
+      .filter(([, value]) => safeFilterValue.test(value))
+      .map(([key, value]) => `config.${LabelKeyPrefix}${encodeLabelKey(key)} eq ${value}`)
+      .join(' and ');
+    try {
+      const instances = await this.client.sync<LxdInstance[]>('GET', `/1.0/instances?recursion=1${filter ? `&filter=${encodeURIComponent(filter)}` : ''}`);
+      return instances
+        .map((instance) => ({ instance, labels: labelsFromConfig(instance.config) }))
+        .filter(({ labels }) => wanted.every(([key, value]) => labels[key] === value))
+        .map(({ instance, labels }) => ({
+          id: instance.name,
+          name: instance.name,
+          image: imageRefOf(instance),
+          labels,
+          state: toState(instance.status, instance.last_used_at),
+        }));
+    } catch (error) {
+      throw this.failure('list', wanted.map(([k, v]) => `${k}=${v}`).join(',') || 'all containers', error);
+    }
+  }
+
+  /**
+   * Polls the instance until it has stopped after running (every 20 ms at first, backing off to
+   * 250 ms), then reads the exit code as {@link inspect} does.
+   */
+  override async waitExit(id: ContainerId, options: { signal?: AbortSignal } = {}): Promise<number> {
+    const { signal } = options;
+    try {
+      for (let interval = 20; ; interval = Math.min(250, Math.ceil(interval * 1.5))) {
+        signal?.throwIfAborted();
+        const instance = await this.instance(id);
+        if (!instance) throw new ContainerNotFound(id, this.name);
+        const state = toState(instance.status, instance.last_used_at);
+        if (state === 'exited' || state === 'dead') return (await this.exitOf(instance)).exitCode;
+        await abortableDelay(interval, signal);
+      }
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw this.containerFailure('wait for', id, error);
+    }
+  }
+
+  /**
+   * The workload's stdout and stderr as it wrote them to `/.plato/output` (both streams into one
+   * file, so their order is kept), across every run of the container; `''` before the first start.
+   * A container booting the image's own init has no workload: its console log is returned.
+   */
+  override async logs(id: ContainerId, options: { tail?: number } = {}): Promise<string> {
+    try {
+      const instance = await this.instance(id);
+      if (!instance) throw new ContainerNotFound(id, this.name);
+      const source = commandOf(instance.config) ? filePath(instance.name, WorkloadPaths.output) : `${instancePath(instance.name)}/console`;
+      const text = (await this.client.file(source))?.content.toString('utf8') ?? '';
+      return options.tail !== undefined ? tailLines(text, options.tail) : text;
+    } catch (error) {
+      throw this.containerFailure('read logs of', id, error);
+    }
+  }
+
+  /** Runs `cmd` through `POST /1.0/instances/<name>/exec` with recorded output, then deletes the records. */
+  override async exec(id: ContainerId, cmd: string[], options: { env?: Record<string, string> } = {}): Promise<ExecResult> {
+    let op: LxdOperation;
+    try {
+      op = await this.client.operation('POST', `${instancePath(id)}/exec`, {
+        json: { command: cmd, environment: options.env ?? {}, 'wait-for-websocket': false, 'record-output': true, interactive: false },
+      });
+    } catch (error) {
+      if (error instanceof LxdApiError && /not running/i.test(error.message)) throw new ContainerNotRunning(id, this.name);
+      throw this.containerFailure('exec in', id, error);
+    }
+    try {
+      const metadata = op.metadata ?? {};
+      const output = (metadata['output'] ?? {}) as Record<string, string>;
+      const [stdout, stderr] = await Promise.all([output['1'], output['2']].map((path) => (path ? this.client.file(path) : null)));
+      await Promise.all(Object.values(output).map((path) => this.client.sync('DELETE', path).catch(() => undefined)));
+      return {
+        exitCode: Number(metadata['return'] ?? -1),
+        stdout: stdout?.content.toString('utf8') ?? '',
+        stderr: stderr?.content.toString('utf8') ?? '',
+      };
+    } catch (error) {
+      throw this.containerFailure('read the exec output of', id, error);
+    }
+  }
+
+  private instanceBody(s: NormalizedSpec, fingerprint: string, ports: NormalizedPort[]): object {
+    const argv = [...(s.command ?? []), ...(s.args ?? [])];
+    const config: Record<string, string> = {
+      'security.privileged': 'false',
+      'security.nesting': 'false',
+      [ImageRefKey]: s.image,
+      ...labelsToConfig(s.labels),
+      ...Object.fromEntries(Object.entries(s.env).map(([key, value]) => [`environment.${key}`, value])),
+      ...(s.cpuMillis !== undefined ? { 'limits.cpu.allowance': cpuAllowance(s.cpuMillis) } : {}),
+      ...(s.memoryMiB !== undefined ? { 'limits.memory': memoryLimit(s.memoryMiB) } : {}),
+      ...(argv.length > 0 ? { [CommandKey]: JSON.stringify(argv), 'raw.lxc': initCommand } : {}),
+    };
+    const devices = Object.fromEntries(ports.map((port, i) => [`${PortDevicePrefix}${i}`, proxyDevice(port)]));
+    return { name: s.name, type: 'container', source: { type: 'image', fingerprint }, profiles: this.profiles, config, devices };
+  }
+
+  private async existing(s: NormalizedSpec, cause: unknown): Promise<CreatedContainer> {
+    let found = await this.inspect(s.name);
+    for (let attempt = 0; !found && attempt < busyRetryMs / 20; attempt += 1) {
+      await pause(20);
+      found = await this.inspect(s.name);
+    }
+    if (!found) throw this.failure('create', s.name, cause);
+    if (found.image !== s.image) throw new ContainerNameConflict(s.name, `it runs ${found.image}, the spec asks for ${s.image}`);
+    const differing = Object.entries(s.labels).filter(([key, value]) => found.labels[key] !== value);
+    if (differing.length > 0) {
+      throw new ContainerNameConflict(s.name, `labels ${differing.map(([k, v]) => `${k}=${v}`).join(', ')} differ (${differing.map(([k]) => `${k}=${found.labels[k] ?? '<none>'}`).join(', ')})`);
+    }
+    return { id: found.id, name: found.name, created: false };
+  }
+
+  private async instance(id: string): Promise<LxdInstance | null> {
+    try {
+      return await this.client.sync<LxdInstance>('GET', instancePath(id));
+    } catch (error) {
+      if (error instanceof LxdApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  private async toInfo(instance: LxdInstance): Promise<ContainerInfo> {
+    const state = toState(instance.status, instance.last_used_at);
+    const startedAt = hasRun(instance.last_used_at) ? new Date(instance.last_used_at!) : null;
+    const exit = state === 'exited' || state === 'dead' ? await this.exitOf(instance) : null;
+    const finishedAt = exit?.finishedAt && startedAt && exit.finishedAt < startedAt ? startedAt : (exit?.finishedAt ?? null);
+    const limitsConfig = instance.expanded_config ?? instance.config;
+    return {
+      id: instance.name,
+      name: instance.name,
+      image: imageRefOf(instance),
+      labels: labelsFromConfig(instance.config),
+      state,
+      exitCode: exit?.exitCode ?? null,
+      startedAt,
+      finishedAt,
+      ports: publishedPortsFromDevices(instance.devices ?? {}),
+      limits: { cpuMillis: cpuMillisFromConfig(limitsConfig), memoryMiB: memoryMiBFromConfig(limitsConfig) },
+    };
+  }
+
+  /**
+   * The exit of a stopped instance: the code the workload script wrote (its file's mtime, whole
+   * seconds, is the finish time); 137 when the script was killed before writing one; 0 for an
+   * instance booting the image's own init, which reports no code.
+   */
+  private async exitOf(instance: LxdInstance): Promise<{ exitCode: number; finishedAt: Date | null }> {
+    if (!commandOf(instance.config)) return { exitCode: 0, finishedAt: null };
+    const file = await this.client.file(filePath(instance.name, WorkloadPaths.exit));
+    const code = file ? parseExitCode(file.content.toString('utf8')) : null;
+    return code === null ? { exitCode: killedExitCode, finishedAt: file?.modifiedAt ?? null } : { exitCode: code, finishedAt: file!.modifiedAt };
+  }
+
+  private async forceStop(instance: LxdInstance, recordExit = true): Promise<void> {
+    try {
+      await this.whenIdle(() => this.client.operation('PUT', `${instancePath(instance.name)}/state`, { json: { action: 'stop', force: true } }));
+    } catch (error) {
+      if (!(error instanceof LxdApiError && /already stopped|not running/i.test(error.message))) throw error;
+    }
+    if (recordExit && commandOf(instance.config) && !(await this.client.file(filePath(instance.name, WorkloadPaths.exit)))) {
+      await this.client.sync('POST', filePath(instance.name, WorkloadPaths.exit), { raw: `${killedExitCode}\n`, headers: fileHeaders('file', '0644') });
+    }
+  }
+
+  private async writeWorkload(name: string, argv: string[]): Promise<void> {
+    const write = () =>
+      this.client.sync('POST', filePath(name, WorkloadPaths.run), { raw: workloadScript(argv), headers: fileHeaders('file', '0755') });
+    try {
+      await write();
+    } catch (error) {
+      if (!(error instanceof LxdApiError)) throw error;
+      await this.client.sync('POST', filePath(name, WorkloadPaths.dir), { raw: '', headers: fileHeaders('directory', '0755') });
+      await write();
+    }
+  }
+
+  private async imageExists(fingerprint: string): Promise<boolean> {
+    try {
+      await this.client.sync('GET', `/1.0/images/${fingerprint}`);
+      return true;
+    } catch (error) {
+      if (error instanceof LxdApiError && error.status === 404) return false;
+      throw error;
+    }
+  }
+
+  private async pointAlias(alias: string, fingerprint: string, attempt = 0): Promise<void> {
+    const path = `/1.0/images/aliases/${encodeURIComponent(alias)}`;
+    let current: { target: string } | null = null;
+    try {
+      current = await this.client.sync<{ target: string }>('GET', path);
+    } catch (error) {
+      if (!(error instanceof LxdApiError && error.status === 404)) throw error;
+    }
+    if (current?.target === fingerprint) return;
+    try {
+      if (current) await this.client.sync('PUT', path, { json: { target: fingerprint, description: '' } });
+      else await this.client.sync('POST', '/1.0/images/aliases', { json: { name: alias, target: fingerprint, description: '' } });
+    } catch (error) {
+      if (attempt < 3 && error instanceof LxdApiError && /already exists|not found/i.test(error.message)) return this.pointAlias(alias, fingerprint, attempt + 1);
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `action`, again while LXD answers that the instance is busy with another operation (its
+   * own clean-up after the workload exited, a concurrent start or delete), for up to 30 s.
+   */
+  private async whenIdle<T>(action: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + busyRetryMs;
+    for (let interval = 10; ; interval = Math.min(200, interval * 2)) {
+      try {
+        return await action();
+      } catch (error) {
+        if (!(error instanceof LxdApiError && /busy running/i.test(error.message)) || Date.now() >= deadline) throw error;
+      }
+      await pause(interval);
+    }
+  }
+
+  private containerFailure(operation: string, id: string, error: unknown): Error {
+    if (error instanceof PlatoError) return error;
+    if (error instanceof LxdApiError && error.status === 404) return new ContainerNotFound(id, this.name);
+    return this.failure(operation, id, error);
+  }
+
+  private failure(operation: string, target: string, error: unknown): Error {
+    if (error instanceof PlatoError) return error;
+    if (isConnectionError(error)) return new RuntimeUnavailable(this.name, this.client.socketPath, error);
+    return new RuntimeFailure(this.name, operation, target, error);
+  }
+}
+
+function instancePath(name: string): string {
+  return `/1.0/instances/${encodeURIComponent(name)}`;
+}
+
+function filePath(name: string, path: string): string {
+  return `${instancePath(name)}/files?path=${encodeURIComponent(path)}`;
+}
+
+function fileHeaders(type: 'file' | 'directory', mode: string): Record<string, string> {
+  return { 'x-lxd-type': type, 'x-lxd-mode': mode, 'x-lxd-uid': '0', 'x-lxd-gid': '0', 'x-lxd-write': 'overwrite' };
+}
+
+function commandOf(config: Record<string, string>): string[] | null {
+  const text = config[CommandKey];
+  if (!text) return null;
+  const argv = JSON.parse(text) as unknown;
+  return Array.isArray(argv) && argv.length > 0 ? argv.map(String) : null;
+}
+
+function imageRefOf(instance: LxdInstance): string {
+  return instance.config[ImageRefKey] ?? instance.config['volatile.base_image'] ?? '';
+}
+
+async function withHostPort(port: NormalizedPort): Promise<NormalizedPort> {
+  return port.host !== 0 ? port : { ...port, host: await freeHostPort(port.hostIp, port.protocol) };
+}
+
+/** A port free right now on `hostIp` (the kernel's pick); LXD binds it when the instance starts. */
+function freeHostPort(hostIp: string, protocol: PortProtocol): Promise<number> {
+  return new Promise((resolve, reject) => {
+    if (protocol === 'udp') {
+      const socket = createSocket(hostIp.includes(':') ? 'udp6' : 'udp4');
+      socket.once('error', reject);
+      socket.bind(0, hostIp, () => {
+        const { port } = socket.address();
+        socket.close(() => resolve(port));
+      });
+      return;
+    }
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, hostIp, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function isConnectionError(error: unknown): boolean {
+  const codes = ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED'];
+  for (let e: unknown = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && codes.includes(code)) return true;
+  }
+  return false;
+}
