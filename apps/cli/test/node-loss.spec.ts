@@ -252,13 +252,7 @@ describe('node loss: a node that stops heartbeating is marked lost and its alloc
     expect(replacementContainer.labels['plato.node']).toBe(nodeB);
   }, 60_000);
 
-  // Known failing: a restarted agent never finishes its replay when the log's last appends are on
-  // other nodes' streams, so it never converges and A's lost container stays. The JetStream
-  // subscription's caught-up probe (libs/event-store/src/jetstream.event-store.ts, `subscribe`)
-  // compares `delivered.stream_seq` with the last position handed to the handler, but a filtered
-  // consumer's `delivered.stream_seq` moves on to the stream's last sequence past filtered-out
-  // messages. With that probe fixed this test passes (measured); then drop `.failing`.
-  it.failing('recovers node A when its agent returns, which removes the lost container and leaves B alone; delete leaves nothing', async () => {
+  it('recovers node A when its agent returns, which removes the lost container and leaves B alone; delete leaves nothing', async () => {
     const { onA, containerA, containerB } = placed!;
     const replaced = replacementContainer!;
     // A comes back: a new process, same node id and labels.
