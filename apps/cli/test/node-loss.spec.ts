@@ -1,52 +1,19 @@
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AllocationView, NodeView } from '@plato/contracts';
-import { DockerRuntime, type ContainerInfo } from '@plato/runtime';
-import { eventually, freePort, newRunId } from '@plato/testing';
+import type { ContainerInfo } from '@plato/runtime';
+import { newRunId, type ServiceProcess } from '@plato/testing';
+import { PlatoCluster, buildPlatoAndImage } from './plato-cluster.harness.js';
 
-const cliRoot = fileURLToPath(new URL('..', import.meta.url));
-const repoRoot = join(cliRoot, '..', '..');
-const bin = join(cliRoot, 'bin', 'plato.js');
-const agentMain = join(repoRoot, 'apps', 'agent', 'dist', 'main.js');
-const env = { ...process.env, PLATO_NATS_URL: '', NX_DAEMON: 'false' };
 /** The state-server's default liveness timeout (PLATO_NODE_TIMEOUT_MS), which `plato up` keeps. */
 const nodeTimeoutMs = 3_000;
 /** How long the whole loss → replacement may take: the timeout, a liveness tick, a plan, a container start. */
 const replacementBoundMs = 15_000;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** A process this file started: its output is kept for failure messages. */
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
 interface HistoryEntry {
   type: string;
   created: string;
   data?: unknown;
-}
-
-function track(name: string, child: ChildProcess): Proc {
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name, child, output: () => text, exited };
-}
-
-function tail(text: string, lines = 30): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 /**
@@ -57,98 +24,42 @@ function tail(text: string, lines = 30): string {
  * agent A is recovered, removes the container of its lost allocation and leaves B alone.
  */
 describe('node loss: a node that stops heartbeating is marked lost and its allocations are replaced elsewhere', () => {
-  const docker = new DockerRuntime();
   const run = newRunId('loss');
   const nodeX = `${run}-x`;
   const nodeA = `${run}-a`;
   const nodeB = `${run}-b`;
-  const processes: Proc[] = [];
-  let stateDir: string;
-  let natsUrl: string;
-  let up: Proc | undefined;
-  let agentA: Proc;
-  let agentB: Proc;
+  let cluster: PlatoCluster;
+  let agentA: ServiceProcess;
+  let agentB: ServiceProcess;
 
-  const plato = (...args: string[]): Promise<Result> =>
-    new Promise((resolve) => {
-      execFile(process.execPath, [bin, ...args, '--state-dir', stateDir], { env, cwd: repoRoot }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      });
-    });
-  const json = async <T>(...args: string[]): Promise<T> => {
-    const result = await plato(...args, '-o', 'json');
-    if (result.code !== 0) throw new Error(`plato ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
-    return JSON.parse(result.stdout) as T;
-  };
+  const plato = (...args: string[]) => cluster.plato(...args);
+  const json = <T>(...args: string[]) => cluster.json<T>(...args);
+  const docker = () => cluster.docker;
+  const containersOf = (nodeId: string) => cluster.containersOf(nodeId);
+  const waitFor = <T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000) => cluster.waitFor(what, probe, timeoutMs);
   const nodes = async () => (await json<{ items: NodeView[] }>('get', 'nodes')).items;
   const nodeState = async (nodeId: string) => (await nodes()).find((n) => n.nodeId === nodeId)?.state;
   const allocs = async () => (await json<{ items: AllocationView[] }>('get', 'allocs', 'web', '--all')).items;
   const history = async (nodeId: string) => (await json<{ events: HistoryEntry[] }>('history', 'node', nodeId)).events;
-  const containersOf = (nodeId: string) => docker.list({ labels: { 'plato.node': nodeId } });
   const live = (a: AllocationView) => a.desired === 'run' && !['complete', 'failed', 'lost'].includes(a.status);
 
-  /** eventually(), whose failure also shows the tail of every process this file started. */
-  const waitFor = async <T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> => {
-    try {
-      return await eventually(probe, { timeoutMs, intervalMs: 50, description: what });
-    } catch (error) {
-      const logs = processes.map((p) => `--- ${p.name} (pid ${p.child.pid}):\n${tail(p.output())}`).join('\n');
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs}`, { cause: error });
-    }
-  };
-
-  const startAgent = (nodeId: string, zone: string): Proc => {
-    const child = spawn(process.execPath, [agentMain], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        PLATO_NATS_URL: natsUrl,
-        PLATO_NODE_ID: nodeId,
-        PLATO_NODE_LABELS: `zone=${zone}`,
-        PLATO_NODE_CPU: '1000',
-        PLATO_NODE_MEMORY: '512',
-        PLATO_HEARTBEAT_MS: '1000',
-        PLATO_RECONCILE_MS: '1000',
-        PLATO_LOG_LEVEL: 'info',
-      },
+  const startAgent = (nodeId: string, zone: string): ServiceProcess =>
+    cluster.startAgent(nodeId, {
+      PLATO_NODE_LABELS: `zone=${zone}`,
+      PLATO_NODE_CPU: '1000',
+      PLATO_NODE_MEMORY: '512',
+      PLATO_HEARTBEAT_MS: '1000',
+      PLATO_RECONCILE_MS: '1000',
     });
-    const proc = track(`agent ${nodeId}`, child);
-    processes.push(proc);
-    return proc;
-  };
-
-  const stopProcess = async (proc: Proc, signal: NodeJS.Signals) => {
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null || !proc.child.pid) return;
-    process.kill(proc.child.pid, signal);
-    await proc.exited;
-  };
 
   beforeAll(async () => {
-    execFileSync('npx', ['nx', 'run', '@plato/cli:build', '--output-style=static'], { cwd: repoRoot, env, stdio: 'ignore' });
-    execFileSync(join(repoRoot, 'tools', 'images', 'build'), { stdio: 'ignore' });
-    stateDir = await mkdtemp(join(tmpdir(), 'plato-loss-'));
-    const port = await freePort();
-    const gatewayPort = await freePort();
-    natsUrl = `nats://127.0.0.1:${port}`;
-    const child = spawn(
-      process.execPath,
-      [bin, 'up', '--state-dir', stateDir, '--port', String(port), '--gateway-port', String(gatewayPort), '--node-id', nodeX],
-      { env, cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    up = track('plato up', child);
-    processes.push(up);
-    const current = up;
-    await waitFor('plato up to be ready', () => current.output().includes('Ctrl-C stops all of it.'), 60_000);
+    buildPlatoAndImage();
+    cluster = await PlatoCluster.create('plato-loss');
+    await cluster.start(nodeX);
   }, 300_000);
 
   afterAll(async () => {
-    for (const proc of processes.filter((p) => p !== up)) await stopProcess(proc, 'SIGTERM');
-    if (up) await stopProcess(up, 'SIGTERM');
-    for (const nodeId of [nodeX, nodeA, nodeB]) {
-      for (const container of await containersOf(nodeId)) await docker.remove(container.id);
-    }
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+    await cluster?.dispose([nodeX, nodeA, nodeB]);
   }, 60_000);
 
   /** What the tests pass on: the allocations placed on A and B, and the containers they ran in. */
@@ -173,7 +84,7 @@ describe('node loss: a node that stops heartbeating is marked lost and its alloc
       ]);
     });
 
-    const spec = join(stateDir, 'web.yaml');
+    const spec = join(cluster.stateDir, 'web.yaml');
     await writeFile(
       spec,
       [
@@ -204,7 +115,7 @@ describe('node loss: a node that stops heartbeating is marked lost and its alloc
     expect(await containersOf(nodeX)).toEqual([]);
     const onNodeA = await containersOf(nodeA);
     expect(onNodeA.map((c) => [c.labels['plato.alloc'], c.state])).toEqual([[onA.allocId, 'running']]);
-    const containerB = (await docker.inspect(onB.containerId!))!;
+    const containerB = (await docker().inspect(onB.containerId!))!;
     expect(containerB.state).toBe('running');
     expect(containerB.labels['plato.alloc']).toBe(onB.allocId);
     placed = { onA, onB, containerA: onNodeA[0]!.id, containerB };
@@ -214,7 +125,7 @@ describe('node loss: a node that stops heartbeating is marked lost and its alloc
     const { onA, onB, containerA } = placed!;
     // A's agent dies without a word: no more heartbeats; its container keeps running.
     const killedAt = Date.now();
-    await stopProcess(agentA, 'SIGKILL');
+    await agentA.kill();
 
     const { items, replacement } = await waitFor(
       `node A lost and its replica replaced on B within ${replacementBoundMs} ms`,
@@ -246,8 +157,8 @@ describe('node loss: a node that stops heartbeating is marked lost and its alloc
     expect(items).toHaveLength(3);
 
     // Nobody touches A's container while its agent is away.
-    expect((await docker.inspect(containerA))?.state).toBe('running');
-    replacementContainer = (await docker.inspect(replacement.containerId!))!;
+    expect((await docker().inspect(containerA))?.state).toBe('running');
+    replacementContainer = (await docker().inspect(replacement.containerId!))!;
     expect(replacementContainer.state).toBe('running');
     expect(replacementContainer.labels['plato.node']).toBe(nodeB);
   }, 60_000);
@@ -261,17 +172,17 @@ describe('node loss: a node that stops heartbeating is marked lost and its alloc
       expect(await nodeState(nodeA)).toBe('ready');
       expect(await containersOf(nodeA)).toEqual([]);
     });
-    expect(await docker.inspect(containerA)).toBeNull();
+    expect(await docker().inspect(containerA)).toBeNull();
     const types = (await history(nodeA)).map((e) => e.type);
     expect(types[0]).toBe('NodeRegistered');
     expect(types.indexOf('NodeLost')).toBeGreaterThan(0);
     expect(types.lastIndexOf('NodeRecovered')).toBeGreaterThan(types.indexOf('NodeLost'));
 
     // B is untouched: its agent still runs, the same two containers, never restarted; nothing moved back to A.
-    expect(agentB.child.exitCode).toBeNull();
+    expect(agentB.running).toBe(true);
     expect((await containersOf(nodeB)).map((c) => c.id).sort()).toEqual([containerB.id, replaced.id].sort());
     for (const then of [containerB, replaced]) {
-      const now = (await docker.inspect(then.id))!;
+      const now = (await docker().inspect(then.id))!;
       expect(now.state).toBe('running');
       expect(now.startedAt).toEqual(then.startedAt);
     }

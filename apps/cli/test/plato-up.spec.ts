@@ -1,27 +1,7 @@
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DockerRuntime } from '@plato/runtime';
-import { eventually, freePort, newRunId } from '@plato/testing';
-
-const cliRoot = fileURLToPath(new URL('..', import.meta.url));
-const repoRoot = join(cliRoot, '..', '..');
-const bin = join(cliRoot, 'bin', 'plato.js');
-const env = { ...process.env, PLATO_NATS_URL: '', NX_DAEMON: 'false' };
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-interface Up {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+import { eventually, newRunId, type ServiceProcess } from '@plato/testing';
+import { PlatoCluster, buildPlatoAndImage } from './plato-cluster.harness.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -38,75 +18,33 @@ function isAlive(pid: number): boolean {
  * --wait, reading what runs from Docker itself.
  */
 describe('plato up: a single-node cluster on Docker, driven by the CLI', () => {
-  const docker = new DockerRuntime();
   const nodeId = newRunId('e2e');
-  let stateDir: string;
-  let port: number;
-  let gatewayPort: number;
-  let up: Up | undefined;
+  let cluster: PlatoCluster;
+  const plato = (...args: string[]) => cluster.plato(...args);
+  const json = <T>(...args: string[]) => cluster.json<T>(...args);
+  const containers = () => cluster.containersOf(nodeId);
+  const docker = () => cluster.docker;
+  const startUp = () => cluster.start(nodeId);
 
-  const plato = (...args: string[]): Promise<Result> =>
-    new Promise((resolve) => {
-      execFile(process.execPath, [bin, ...args, '--state-dir', stateDir], { env, cwd: repoRoot }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      });
-    });
-  const json = async <T>(...args: string[]): Promise<T> => {
-    const result = await plato(...args, '-o', 'json');
-    if (result.code !== 0) throw new Error(`plato ${args.join(' ')} failed: ${result.stderr}`);
-    return JSON.parse(result.stdout) as T;
-  };
-  const containers = () => docker.list({ labels: { 'plato.node': nodeId } });
-
-  const stopLeftover = async () => {
-    if (up && up.child.exitCode === null && up.child.pid) {
-      process.kill(up.child.pid, 'SIGTERM');
-      await up.exited;
-    }
-  };
-
-  const startUp = async (): Promise<Up> => {
-    await stopLeftover();
-    const child = spawn(
-      process.execPath,
-      [bin, 'up', '--state-dir', stateDir, '--port', String(port), '--gateway-port', String(gatewayPort), '--node-id', nodeId],
-      { env, cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let text = '';
-    child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    up = { child, output: () => text, exited };
-    const current = up;
-    await eventually(() => current.output().includes('Ctrl-C stops all of it.'), { timeoutMs: 60_000, description: `plato up to be ready:\n${text}` });
-    return current;
-  };
-
-  const stop = async (current: Up) => {
-    const record = JSON.parse(await readFile(join(stateDir, 'plato.json'), 'utf8')) as { pids: Record<string, number> };
-    process.kill(current.child.pid!, 'SIGTERM');
-    expect(await current.exited).toBe(0);
+  const stop = async (current: ServiceProcess) => {
+    const record = JSON.parse(await readFile(join(cluster.stateDir, 'plato.json'), 'utf8')) as { pids: Record<string, number> };
+    expect(await current.stop('SIGTERM', 30_000)).toEqual({ code: 0, signal: null });
     for (const name of ['nats-server', 'state-server', 'scheduler', 'gateway', 'agent']) expect(isAlive(record.pids[name]!)).toBe(false);
-    await expect(readFile(join(stateDir, 'plato.json'))).rejects.toThrow();
+    await expect(readFile(join(cluster.stateDir, 'plato.json'))).rejects.toThrow();
   };
 
   beforeAll(async () => {
-    execFileSync('npx', ['nx', 'run', '@plato/cli:build', '--output-style=static'], { cwd: repoRoot, env, stdio: 'ignore' });
-    execFileSync(join(repoRoot, 'tools', 'images', 'build'), { stdio: 'ignore' });
-    stateDir = await mkdtemp(join(tmpdir(), 'plato-cli-'));
-    port = await freePort();
-    gatewayPort = await freePort();
+    buildPlatoAndImage();
+    cluster = await PlatoCluster.create('plato-cli');
   }, 300_000);
 
   afterAll(async () => {
-    await stopLeftover();
-    for (const container of await containers()) await docker.remove(container.id);
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+    await cluster?.dispose([nodeId]);
   }, 60_000);
 
   it('applies 3 replicas that run with their env, ports and memory limit; scales to 1; deletes to none', async () => {
     const current = await startUp();
-    const spec = join(stateDir, 'web.yaml');
+    const spec = join(cluster.stateDir, 'web.yaml');
     await writeFile(
       spec,
       [
@@ -131,10 +69,10 @@ describe('plato up: a single-node cluster on Docker, driven by the CLI', () => {
     const running = await containers();
     expect(running).toHaveLength(3);
     for (const summary of running) {
-      const container = (await docker.inspect(summary.id))!;
+      const container = (await docker().inspect(summary.id))!;
       expect(container.state).toBe('running');
       expect(container.limits.memoryMiB).toBe(48);
-      const env = await docker.exec(container.id, ['env']);
+      const env = await docker().exec(container.id, ['env']);
       expect(env.stdout).toContain('GREETING=hello-from-plato');
       const published = container.ports.find((p) => p.container === 8080)!;
       expect(published.hostIp).toBe('127.0.0.1');
@@ -171,7 +109,7 @@ describe('plato up: a single-node cluster on Docker, driven by the CLI', () => {
 
   it('refuses a bad spec naming every field, one of two racing applies, and keeps a deployment no node can hold pending with the reason', async () => {
     const current = await startUp();
-    const bad = join(stateDir, 'bad.yaml');
+    const bad = join(cluster.stateDir, 'bad.yaml');
     await writeFile(bad, 'name: Bad_Name\nimage: plato/busybox:latest\nreplicas: -1\nresources: {cpu: 1, memory: 64}\n');
     const rejected = await plato('apply', '-f', bad);
     expect(rejected.code).toBe(2);
@@ -180,7 +118,7 @@ describe('plato up: a single-node cluster on Docker, driven by the CLI', () => {
 
     const versions = await Promise.all(
       ['v2', 'v3'].map(async (tag) => {
-        const file = join(stateDir, `contest-${tag}.yaml`);
+        const file = join(cluster.stateDir, `contest-${tag}.yaml`);
         await writeFile(file, `name: contest\nimage: plato/busybox:${tag}\nreplicas: 0\n`);
         return file;
       }),
@@ -192,7 +130,7 @@ describe('plato up: a single-node cluster on Docker, driven by the CLI', () => {
     expect(contest.events.map((e) => e.type)).toEqual(['DeploymentSpecApplied']);
     expect((await plato('delete', 'contest')).code).toBe(0);
 
-    const huge = join(stateDir, 'huge.yaml');
+    const huge = join(cluster.stateDir, 'huge.yaml');
     await writeFile(huge, 'name: huge\nimage: plato/busybox:latest\nreplicas: 2\nresources: { cpu: 100, memory: 4000000 }\n');
     expect((await plato('apply', '-f', huge)).code).toBe(0);
     const description = await eventually(async () => {

@@ -26,8 +26,8 @@ export interface ServiceExit {
 
 /**
  * A Plato service (or any Node program) started as its own process for a test — apps never import
- * apps, so tests run each other's built `dist/main.js`. Its stderr is kept, as text and as parsed
- * pino lines, for assertions and for failure messages; `stop()` and `kill()` end exactly this PID.
+ * apps, so tests run each other's built `dist/main.js`. Its output is kept, as text and (stderr)
+ * as parsed pino lines, for assertions and for failure messages; `stop()` and `kill()` end exactly this PID.
  */
 export class ServiceProcess {
   /** Every JSON line the process logged, in order. */
@@ -43,18 +43,20 @@ export class ServiceProcess {
   ) {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     child.stderr?.on('data', (chunk: Buffer) => this.take(chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => (this.text = (this.text + chunk.toString()).slice(-200_000)));
   }
 
   /**
-   * Starts `node <script>` with `env` added to this process's environment (and `PLATO_LOG_LEVEL`
-   * `info` unless given). Throws when the script does not exist, naming the build to run.
+   * Starts `node <script> [args]` with `env` added to this process's environment (and
+   * `PLATO_LOG_LEVEL` `info` unless given). Throws when the script does not exist, naming the
+   * build to run.
    */
-  static start(name: string, script: string, env: Record<string, string> = {}): ServiceProcess {
+  static start(name: string, script: string, env: Record<string, string> = {}, args: string[] = []): ServiceProcess {
     if (!existsSync(script)) throw new Error(`${script} is missing: build it first (npx nx run-many -t build)`);
-    const child = spawn(process.execPath, [script], {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd: repoRoot,
       env: { ...process.env, PLATO_LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new ServiceProcess(name, child);
   }
@@ -69,7 +71,7 @@ export class ServiceProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** What the process wrote on stderr (the last 200 000 characters), for failure messages. */
+  /** What the process wrote on stdout and stderr (the last 200 000 characters), for failure messages. */
   output(): string {
     return this.text;
   }
