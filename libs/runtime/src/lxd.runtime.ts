@@ -191,7 +191,7 @@ export class LxdRuntime extends ContainerRuntime {
       if (!instance) throw new ContainerNotFound(id, this.name);
       if (instance.status === 'Running') return;
       const argv = commandOf(instance.config);
-      if (argv) await this.writeWorkload(instance.name, argv);
+      if (argv) await this.writeWorkload(instance.name, argv, !hasRun(instance.last_used_at));
       await this.whenIdle(() => this.client.operation('PUT', `${instancePath(instance.name)}/state`, { json: { action: 'start' } }));
     } catch (error) {
       if (error instanceof LxdApiError && /already running/i.test(error.message)) return;
@@ -418,14 +418,16 @@ export class LxdRuntime extends ContainerRuntime {
     }
   }
 
-  private async writeWorkload(name: string, argv: string[]): Promise<void> {
+  private async writeWorkload(name: string, argv: string[], firstRun: boolean): Promise<void> {
+    const mkdir = () => this.client.sync('POST', filePath(name, WorkloadPaths.dir), { raw: '', headers: fileHeaders('directory', '0755') });
     const write = () =>
       this.client.sync('POST', filePath(name, WorkloadPaths.run), { raw: workloadScript(argv), headers: fileHeaders('file', '0755') });
+    if (firstRun) await mkdir();
     try {
       await write();
     } catch (error) {
-      if (!(error instanceof LxdApiError)) throw error;
-      await this.client.sync('POST', filePath(name, WorkloadPaths.dir), { raw: '', headers: fileHeaders('directory', '0755') });
+      if (!(error instanceof LxdApiError) || firstRun) throw error;
+      await mkdir();
       await write();
     }
   }

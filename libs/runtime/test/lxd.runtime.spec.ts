@@ -1,19 +1,113 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { newRunId } from '@plato/testing';
-import { LxdRuntime, RuntimeUnavailable } from '../src/index.js';
-import { containerRuntimeContract } from './container-runtime.contract.js';
+import { eventually, newRunId } from '@plato/testing';
+import { InvalidContainerSpec, LxdRuntime, RuntimeFailure, RuntimeUnavailable, type ContainerSpec } from '../src/index.js';
+import { containerRuntimeContract, runLabel } from './container-runtime.contract.js';
 
 const imagesDir = fileURLToPath(new URL('../../../tools/images/', import.meta.url));
 const tarball = `${process.env['PLATO_IMAGE_CACHE'] ?? `${imagesDir}.cache`}/plato-busybox.lxd.tar.gz`;
 const image = 'plato/busybox:latest';
 
-containerRuntimeContract('LXD (real daemon)', async () => {
+/**
+ * Builds the tarball (tools/images/build) and imports it under the alias `plato/busybox:latest`.
+ * The image stays in LXD afterwards: it is shared by every run and re-imported only when the
+ * tarball's fingerprint changes.
+ */
+async function openLxd(): Promise<LxdRuntime> {
   await promisify(execFile)(`${imagesDir}build`, [], { timeout: 110_000 });
   const runtime = new LxdRuntime({ socketPath: '/var/lib/lxd/unix.socket' });
   await runtime.importImage(tarball, image);
+  return runtime;
+}
+
+containerRuntimeContract('LXD (real daemon)', async () => {
+  const runtime = await openLxd();
   return { runtime, image, runId: newRunId('plato-rt'), dispose: () => runtime.close() };
+});
+
+describe('LxdRuntime specifics (real daemon)', () => {
+  const runId = newRunId('plato-lxd');
+  const made = new Set<string>();
+  let runtime: LxdRuntime;
+
+  const spec = (suffix: string, extra: Partial<ContainerSpec> = {}): ContainerSpec => {
+    const name = `${runId}-${suffix}`;
+    made.add(name);
+    return { name, image, command: ['sh', '-c', 'exec sleep 300'], ...extra, labels: { [runLabel]: runId, ...extra.labels } };
+  };
+
+  const running = (id: string) =>
+    eventually(async () => expect((await runtime.inspect(id))?.state).toBe('running'), { description: `${id} running` });
+
+  beforeAll(async () => {
+    runtime = await openLxd();
+  }, 120_000);
+
+  afterAll(async () => {
+    if (!runtime) return;
+    const labelled = await runtime.list({ labels: { [runLabel]: runId } });
+    await Promise.all([...new Set([...made, ...labelled.map((c) => c.name)])].map((name) => runtime.remove(name)));
+    await runtime.close();
+  }, 60_000);
+
+  it('imports a tarball once: the same fingerprint again uploads nothing', async () => {
+    const again = await runtime.importImage(tarball, image);
+    expect(again).toEqual({ ref: image, id: (await runtime.ensureImage(image)).id, imported: false });
+  });
+
+  it('keeps label keys of any spelling, reversibly', async () => {
+    const labels = { 'Team/Name_x': 'a b', 'ünï.côde': 'v' };
+    const { id } = await runtime.create(spec('labels', { labels }));
+    expect((await runtime.inspect(id))?.labels).toEqual({ ...labels, [runLabel]: runId });
+    expect((await runtime.list({ labels: { 'Team/Name_x': 'a b', [runLabel]: runId } })).map((c) => c.id)).toEqual([id]);
+  });
+
+  it('forwards stop to the workload as SIGTERM: it exits 143', async () => {
+    const { id } = await runtime.create(spec('sigterm'));
+    await runtime.start(id);
+    await running(id);
+    await runtime.stop(id, { timeoutMs: 5_000 });
+    expect(await runtime.inspect(id)).toEqual(expect.objectContaining({ state: 'exited', exitCode: 143 }));
+  });
+
+  it('kills a workload that ignores SIGTERM once the timeout passes: it exits 137', async () => {
+    const { id } = await runtime.create(spec('sigkill', { command: ['sh', '-c', 'trap "" TERM; while :; do sleep 1; done'] }));
+    await runtime.start(id);
+    await running(id);
+    await runtime.stop(id, { timeoutMs: 1_000 });
+    expect(await runtime.inspect(id)).toEqual(expect.objectContaining({ state: 'exited', exitCode: 137 }));
+  });
+
+  it('runs a container again after it exited, with a fresh exit code and logs appended', async () => {
+    const { id } = await runtime.create(spec('again', { command: ['sh', '-c', 'echo run; exit 7'] }));
+    await runtime.start(id);
+    expect(await runtime.waitExit(id)).toBe(7);
+    await runtime.start(id);
+    await eventually(async () => expect(await runtime.logs(id)).toBe('run\nrun\n'), { description: 'second run logged' });
+    expect(await runtime.waitExit(id)).toBe(7);
+  });
+
+  it("fails a start LXD refuses with LXD's own reason", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const host = (taken.address() as { port: number }).port;
+      const { id } = await runtime.create(spec('port-taken', { ports: [{ container: 8080, host }] }));
+      const started = runtime.start(id);
+      await expect(started).rejects.toBeInstanceOf(RuntimeFailure);
+      await expect(started).rejects.toThrow(/lxd start .*port-taken failed: Error occurred when starting proxy device/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('refuses a restart policy, which LXD does not have', async () => {
+    const s = spec('restart', { restart: 'always' });
+    await expect(runtime.create(s)).rejects.toBeInstanceOf(InvalidContainerSpec);
+    expect(await runtime.inspect(s.name)).toBeNull();
+  });
 });
 
 describe('LxdRuntime without a daemon', () => {
