@@ -80,6 +80,7 @@ const initCommand = `lxc.init.cmd = /bin/sh ${WorkloadPaths.run}`;
 const killedExitCode = 137;
 const busyRetryMs = 30_000;
 const safeFilterValue = /^[A-Za-z0-9._-]+$/;
+const filterWords = /^(and|or|not|eq|ne|lt|gt|le|ge)$/i;
 
 /**
  * {@link ContainerRuntime} on LXD's REST API, over its unix socket (undici; no `lxc` CLI). One
@@ -251,7 +252,7 @@ export class LxdRuntime extends ContainerRuntime {
   override async list(selector: { labels: Record<string, string> }): Promise<ContainerSummary[]> {
     const wanted = Object.entries(selector.labels);
     const filter = wanted
-      .filter(([, value]) => safeFilterValue.test(value))
+      .filter(([, value]) => safeFilterValue.test(value) && !filterWords.test(value))
       .map(([key, value]) => `config.${LabelKeyPrefix}${encodeLabelKey(key)} eq ${value}`)
       .join(' and ');
     try {
