@@ -10,17 +10,23 @@ import { NodeRegistrar } from './node/node.registrar.js';
 import { ContainerLabels, containerNameOf } from './reconcile/allocation-container.rules.js';
 import { AllocationReconciler } from './reconcile/allocation.reconciler.js';
 import { ExitWatcher } from './reconcile/exit.watcher.js';
+import { ImagePreparer } from './reconcile/image.preparer.js';
 import { ReconcileQueue } from './reconcile/reconcile.queue.js';
 import { AllocationReporter, natsReportSender, type ReportSender } from './report/allocation.reporter.js';
 
 /** What {@link startAgent} runs on; the caller owns and closes the connection, store and runtime. */
 export interface StartAgentOptions {
-  config: Pick<AgentConfig, 'nodeId' | 'hostname' | 'labels' | 'capacity' | 'heartbeatMs' | 'reconcileMs'>;
+  config: Pick<AgentConfig, 'nodeId' | 'hostname' | 'labels' | 'capacity' | 'heartbeatMs' | 'reconcileMs'> &
+    Partial<Pick<AgentConfig, 'runtimes' | 'imageCache'>>;
   nc: NatsConnection;
   /** The event log, read only: the agent replays its node's allocation streams from it. */
   eventStore: EventStore;
-  /** The Docker engine (or a runtime in its place). */
-  runtime: ContainerRuntime;
+  /**
+   * The runtimes the node may have, at most one per name (Docker, LXD). Those `config.runtimes`
+   * allows (all when it is undefined) and that answer `available()` at start are registered and
+   * used; the others are left alone.
+   */
+  runtimes: readonly ContainerRuntime[];
   /** Allocations converged at once (default 8). */
   concurrency?: number;
   /** How reports reach the state-server (default: ReportAllocation requests on `nc`). */
@@ -47,21 +53,25 @@ export interface RunningAgent {
 }
 
 /**
- * Starts the node agent: registers the node and heartbeats (in the background, retried until the
+ * Starts the node agent: finds which of the given runtimes answer, registers the node with them
+ * and heartbeats (in the background, retried until the
  * state-server answers), replays the node's allocation streams (`alloc.<nodeId>.*`) from the log
  * and keeps following them, and converges the runtime: each allocation is reconciled on every
  * change of its stream and on every resync (every `reconcileMs`, which also finds containers
- * labelled with this node that the log does not know), and at once when a running container exits
+ * labelled with this node that the log does not know, on every runtime), and at once when a
+ * running container exits. Each allocation runs on the runtime its spec names; an LXD image
+ * missing from LXD is imported from `config.imageCache` when a tarball for it is there
  * (the {@link ExitWatcher}). Resolves once the replay has caught up
  * with the log and the first resync has been queued. Nothing is touched before the replay caught
  * up, so a partial view never removes or restarts a container.
  */
 export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
-  const { config, nc, eventStore, runtime } = options;
+  const { config, nc, eventStore } = options;
   const nodeId = config.nodeId;
   const logger = options.logger ?? createLogger('agent');
-  const runtimes: Runtime[] = (await runtime.available()) ? [runtime.name] : [];
-  if (runtimes.length === 0) logger.warn({ runtime: runtime.name }, 'no container runtime answers; registering with none');
+  const nodeRuntimes = await answeringRuntimes(options.runtimes, config.runtimes, logger);
+  const runtimes: Runtime[] = [...nodeRuntimes.keys()];
+  if (runtimes.length === 0) logger.warn({ tried: options.runtimes.map((r) => r.name) }, 'no container runtime answers; registering with none');
 
   const registrar = new NodeRegistrar(
     nc,
@@ -72,8 +82,9 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
 
   const desired = new DesiredAllocations(nodeId);
   const reporter = new AllocationReporter(nodeId, options.reportSender ?? natsReportSender(nc), { logger });
-  const exitWatcher = new ExitWatcher(runtime, (allocId) => queue.enqueue(allocId));
-  const reconciler = new AllocationReconciler(nodeId, runtime, desired, reporter, { logger, exitWatcher });
+  const exitWatcher = new ExitWatcher((allocId) => queue.enqueue(allocId));
+  const images = config.imageCache ? new ImagePreparer(config.imageCache, logger) : undefined;
+  const reconciler = new AllocationReconciler(nodeId, nodeRuntimes, desired, reporter, { logger, exitWatcher, ...(images ? { images } : {}) });
   const queue: ReconcileQueue = new ReconcileQueue((allocId) => reconciler.reconcile(allocId), {
     concurrency: options.concurrency ?? 8,
     onError: (allocId, error) => logger.warn({ err: error, allocId }, 'reconcile failed; the next resync tries again'),
@@ -120,18 +131,21 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     for (const [allocId, state] of desired.entries()) {
       if (shouldRun(state) || (state.desired === 'stop' && !terminalAllocationStatuses.has(state.status))) keys.add(allocId);
     }
-    try {
-      for (const container of await runtime.list({ labels: { [ContainerLabels.node]: nodeId } })) {
-        const allocId = container.labels[ContainerLabels.alloc];
-        if (allocId && container.name === containerNameOf(allocId)) {
-          keys.add(allocId);
-        } else {
-          logger.info({ container: container.id, name: container.name }, 'removing a stray container labelled with this node');
-          await runtime.remove(container.id);
+    for (const [name, runtime] of nodeRuntimes) {
+      try {
+        for (const container of await runtime.list({ labels: { [ContainerLabels.node]: nodeId } })) {
+          const allocId = container.labels[ContainerLabels.alloc];
+          const wanted = allocId ? desired.get(allocId)?.placement.spec.runtime : undefined;
+          if (allocId && container.name === containerNameOf(allocId) && (wanted === undefined || wanted === name)) {
+            keys.add(allocId);
+          } else {
+            logger.info({ container: container.id, name: container.name, runtime: name }, 'removing a stray container labelled with this node');
+            await runtime.remove(container.id);
+          }
         }
+      } catch (error) {
+        logger.warn({ err: error, runtime: name }, 'cannot list the containers of this node; converging from the log alone');
       }
-    } catch (error) {
-      logger.warn({ err: error }, 'cannot list the containers of this node; converging from the log alone');
     }
     for (const key of keys) queue.enqueue(key);
   };
@@ -160,4 +174,23 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       logger.info({ nodeId }, 'agent stopped; containers left running');
     },
   };
+}
+
+/**
+ * The runtimes of `candidates` that `allowed` names (all when undefined) and that answer
+ * `available()`, by name; the first of a name wins.
+ */
+async function answeringRuntimes(
+  candidates: readonly ContainerRuntime[],
+  allowed: readonly Runtime[] | undefined,
+  logger: Logger,
+): Promise<Map<Runtime, ContainerRuntime>> {
+  const tried = candidates.filter((runtime, i) => (!allowed || allowed.includes(runtime.name)) && candidates.findIndex((r) => r.name === runtime.name) === i);
+  const answers = await Promise.all(tried.map((runtime) => runtime.available()));
+  const found = new Map<Runtime, ContainerRuntime>();
+  tried.forEach((runtime, i) => {
+    if (answers[i]) found.set(runtime.name, runtime);
+    else logger.warn({ runtime: runtime.name }, 'runtime does not answer; not offering it');
+  });
+  return found;
 }

@@ -1,7 +1,7 @@
 import { platoEvents } from '@plato/contracts';
 import { JetStreamEventStore } from '@plato/event-store';
 import { connectNats, createLogger } from '@plato/messaging';
-import { DockerRuntime } from '@plato/runtime';
+import { DockerRuntime, LxdRuntime } from '@plato/runtime';
 import { startAgent } from './agent.bootstrap.js';
 import { loadAgentConfig } from './config/agent.config.js';
 
@@ -9,10 +9,11 @@ const logger = createLogger('agent');
 
 async function main(): Promise<void> {
   const config = loadAgentConfig();
-  const runtime = new DockerRuntime({ socketPath: config.dockerSocket });
+  const lxd = new LxdRuntime({ socketPath: config.lxdSocket });
+  const runtimes = [new DockerRuntime({ socketPath: config.dockerSocket }), lxd];
   const nc = await connectNats({ name: `plato-agent-${config.nodeId}`, servers: config.natsServers, logger, waitOnFirstConnect: true });
   const eventStore = await JetStreamEventStore.connect(nc, { catalog: platoEvents });
-  const agent = await startAgent({ config, nc, eventStore, runtime, logger });
+  const agent = await startAgent({ config, nc, eventStore, runtimes, logger });
   logger.info({ nodeId: config.nodeId, runtimes: agent.runtimes, server: nc.getServer() }, 'agent ready');
 
   let stopping = false;
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
       await agent.close();
       await eventStore.close();
       await nc.drain();
+      await lxd.close();
       process.exit(0);
     } catch (error) {
       logger.error({ err: error }, 'agent did not stop cleanly');

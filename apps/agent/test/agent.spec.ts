@@ -55,7 +55,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
       config: { nodeId, hostname: 'agent-test-host', labels: { run }, capacity: { cpu: 8000, memory: 8192 }, heartbeatMs: 500, reconcileMs: 1000 },
       nc,
       eventStore,
-      runtime,
+      runtimes: [runtime],
       logger,
     });
     agent = started;

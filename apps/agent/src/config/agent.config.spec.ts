@@ -12,6 +12,8 @@ describe('loadAgentConfig', () => {
       capacity: { cpu: 2000, memory: 4096 },
       natsServers: ['nats://127.0.0.1:4222'],
       dockerSocket: '/var/run/docker.sock',
+      lxdSocket: '/var/lib/lxd/unix.socket',
+      imageCache: expect.stringMatching(/\/tools\/images\/\.cache$/),
       heartbeatMs: 1000,
       reconcileMs: 1000,
     });
@@ -26,6 +28,9 @@ describe('loadAgentConfig', () => {
         PLATO_NODE_MEMORY: '512',
         PLATO_NATS_URL: 'nats://127.0.0.1:4333',
         PLATO_DOCKER_SOCKET: '/tmp/docker.sock',
+        PLATO_LXD_SOCKET: '/tmp/lxd.sock',
+        PLATO_RUNTIMES: 'LXD, docker,lxd',
+        PLATO_IMAGE_CACHE: '/tmp/images',
         PLATO_HEARTBEAT_MS: '200',
         PLATO_RECONCILE_MS: '300',
       },
@@ -37,9 +42,17 @@ describe('loadAgentConfig', () => {
       capacity: { cpu: 1500, memory: 512 },
       natsServers: ['nats://127.0.0.1:4333'],
       dockerSocket: '/tmp/docker.sock',
+      lxdSocket: '/tmp/lxd.sock',
+      runtimes: ['lxd', 'docker'],
+      imageCache: '/tmp/images',
       heartbeatMs: 200,
       reconcileMs: 300,
     });
+  });
+
+  it('refuses a runtime allow-list naming an unknown runtime or none', () => {
+    expect(() => loadAgentConfig({ PLATO_RUNTIMES: 'docker,podman' }, host)).toThrow(/PLATO_RUNTIMES: 'podman' is not a runtime/);
+    expect(() => loadAgentConfig({ PLATO_RUNTIMES: ' , ' }, host)).toThrow(/PLATO_RUNTIMES: names no runtime/);
   });
 
   it('refuses bad values, naming each variable', () => {

@@ -1,5 +1,6 @@
 import { cpus, hostname, totalmem } from 'node:os';
-import { ContractViolation, NodeId, NodeLabels, type ContractIssue } from '@plato/contracts';
+import { fileURLToPath } from 'node:url';
+import { ContractViolation, NodeId, NodeLabels, Runtime, type ContractIssue } from '@plato/contracts';
 import { natsServersFromEnv } from '@plato/messaging';
 
 /** What the agent reads of the machine it runs on, so tests can pass another one. */
@@ -24,6 +25,19 @@ export interface AgentConfig {
   natsServers: string[];
   /** The Docker engine's socket (`PLATO_DOCKER_SOCKET`, default `/var/run/docker.sock`). */
   dockerSocket: string;
+  /** LXD's unix socket (`PLATO_LXD_SOCKET`, default `/var/lib/lxd/unix.socket`). */
+  lxdSocket: string;
+  /**
+   * The runtimes the agent may use (`PLATO_RUNTIMES`, e.g. `docker,lxd`); of these it registers
+   * those that answer at start. Undefined (the default): every runtime that answers.
+   */
+  runtimes?: Runtime[];
+  /**
+   * Where LXD image tarballs are looked up before an image is reported missing
+   * (`PLATO_IMAGE_CACHE`, default `tools/images/.cache` of this checkout, where `tools/images/build`
+   * writes them).
+   */
+  imageCache: string;
   /** Milliseconds between heartbeats (`PLATO_HEARTBEAT_MS`, default 1 000). */
   heartbeatMs: number;
   /** Milliseconds between full resyncs of every allocation with the engine (`PLATO_RECONCILE_MS`, default 1 000). */
@@ -82,11 +96,29 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env, host: Host
     },
     natsServers: natsServersFromEnv(env),
     dockerSocket: text('PLATO_DOCKER_SOCKET') ?? '/var/run/docker.sock',
+    lxdSocket: text('PLATO_LXD_SOCKET') ?? '/var/lib/lxd/unix.socket',
+    ...parseRuntimes(text('PLATO_RUNTIMES'), issues),
+    imageCache: text('PLATO_IMAGE_CACHE') ?? defaultImageCache,
     heartbeatMs: positive('PLATO_HEARTBEAT_MS', 1000),
     reconcileMs: positive('PLATO_RECONCILE_MS', 1000),
   };
   if (issues.length > 0) throw new ContractViolation('agent configuration', issues);
   return config;
+}
+
+/** `tools/images/.cache` of the checkout this file runs from (src/ or dist/ alike). */
+const defaultImageCache = fileURLToPath(new URL('../../../../tools/images/.cache', import.meta.url));
+
+function parseRuntimes(raw: string | undefined, issues: ContractIssue[]): { runtimes?: Runtime[] } {
+  if (raw === undefined) return {};
+  const runtimes: Runtime[] = [];
+  for (const name of raw.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n.length > 0)) {
+    const parsed = Runtime.safeParse(name);
+    if (!parsed.success) issues.push({ path: 'PLATO_RUNTIMES', message: `'${name}' is not a runtime (docker, lxd)` });
+    else if (!runtimes.includes(parsed.data)) runtimes.push(parsed.data);
+  }
+  if (runtimes.length === 0 && !issues.some((issue) => issue.path === 'PLATO_RUNTIMES')) issues.push({ path: 'PLATO_RUNTIMES', message: 'names no runtime' });
+  return { runtimes };
 }
 
 function parseLabels(raw: string | undefined, issues: ContractIssue[]): Record<string, string> {

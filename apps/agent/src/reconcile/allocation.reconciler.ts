@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Runtime } from '@plato/contracts';
 import { terminalAllocationStatuses, type PlacedAllocation } from '@plato/domain';
 import { createLogger, type Logger } from '@plato/messaging';
 import { RuntimeUnavailable, type ContainerInfo, type ContainerRuntime, type ContainerSpec } from '@plato/runtime';
@@ -6,6 +7,7 @@ import type { DesiredAllocations } from '../desired/desired-allocations.projecti
 import { shouldRun } from '../desired/desired-allocations.projection.js';
 import type { AllocationReporter } from '../report/allocation.reporter.js';
 import type { ExitWatcher } from './exit.watcher.js';
+import type { ImagePreparer } from './image.preparer.js';
 import { ContainerLabels, containerNameOf, containerSpecOf, matchesAllocation, restartsAfter } from './allocation-container.rules.js';
 
 /** Options of {@link AllocationReconciler}. */
@@ -20,7 +22,18 @@ export interface AllocationReconcilerOptions {
   now?: () => number;
   /** Told of every running container of an allocation, to react to its exit before the next resync. */
   exitWatcher?: ExitWatcher;
+  /** Finds or imports images before a create (default: the runtime's own `ensureImage` only). */
+  images?: ImagePreparer;
   logger?: Logger;
+}
+
+/** The node's runtimes by name: every allocation runs on the one its spec names. */
+export type NodeRuntimes = ReadonlyMap<Runtime, ContainerRuntime>;
+
+/** A container found on one of the node's runtimes. */
+interface Found {
+  runtime: ContainerRuntime;
+  info: ContainerInfo;
 }
 
 interface RestartBackoff {
@@ -44,6 +57,10 @@ interface RestartBackoff {
  *   stop (after `stopTimeoutMs`, kill) and remove; report `stopped` for an allocation stopped on
  *   request that the log does not yet show ended.
  *
+ * Every step goes to the runtime the allocation's spec names (`spec.runtime`, one of `runtimes`);
+ * an allocation asking for a runtime the node does not have is reported `failed`. A container of
+ * an allocation the log does not know is looked for on every runtime.
+ *
  * An unreachable engine throws {@link RuntimeUnavailable}; the next resync tries again. Running
  * containers are handed to the {@link ExitWatcher}, so an exit is handled at once.
  */
@@ -54,7 +71,7 @@ export class AllocationReconciler {
 
   constructor(
     private readonly nodeId: string,
-    private readonly runtime: ContainerRuntime,
+    private readonly runtimes: NodeRuntimes,
     private readonly desired: DesiredAllocations,
     private readonly reporter: AllocationReporter,
     private readonly options: AllocationReconcilerOptions = {},
@@ -66,56 +83,67 @@ export class AllocationReconciler {
   /** Converges the container of `allocId` once. */
   async reconcile(allocId: string): Promise<void> {
     const state = this.desired.get(allocId);
-    const info = await this.runtime.inspect(containerNameOf(allocId));
     if (!state) {
-      if (info && info.labels[ContainerLabels.node] === this.nodeId) {
-        this.logger.info({ allocId, container: info.id }, 'removing a container of this node the log does not know');
-        await this.removeContainer(info);
+      for (const runtime of this.runtimes.values()) {
+        const info = await runtime.inspect(containerNameOf(allocId));
+        if (info && info.labels[ContainerLabels.node] === this.nodeId) {
+          this.logger.info({ allocId, container: info.id, runtime: runtime.name }, 'removing a container of this node the log does not know');
+          await this.removeContainer({ runtime, info });
+        }
       }
       return;
     }
-    if (shouldRun(state)) await this.run(allocId, state, info);
-    else await this.halt(allocId, state, info);
-  }
-
-  private async run(allocId: string, state: PlacedAllocation, found: ContainerInfo | null): Promise<void> {
-    const spec = containerSpecOf(this.nodeId, allocId, state.placement);
-    let info = found;
-    if (info && !matchesAllocation(info, spec)) {
-      this.logger.info({ allocId, container: info.id, image: info.image }, 'replacing a container that is not this allocation\'s');
-      await this.removeContainer(info);
-      info = null;
-    }
-    if (!info) {
-      await this.createAndStart(allocId, spec);
+    const runtime = this.runtimes.get(state.placement.spec.runtime);
+    if (!runtime) {
+      if (shouldRun(state)) this.fail(allocId, new Error(`runtime ${state.placement.spec.runtime} is not available on node ${this.nodeId} (it has ${[...this.runtimes.keys()].join(', ') || 'none'})`));
+      else await this.halt(allocId, state, null);
       return;
     }
+    const info = await runtime.inspect(containerNameOf(allocId));
+    const found = info ? { runtime, info } : null;
+    if (shouldRun(state)) await this.run(allocId, state, runtime, found);
+    else await this.halt(allocId, state, found);
+  }
+
+  private async run(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, existing: Found | null): Promise<void> {
+    const spec = containerSpecOf(this.nodeId, allocId, state.placement);
+    let found = existing;
+    if (found && !matchesAllocation(found.info, spec)) {
+      this.logger.info({ allocId, container: found.info.id, image: found.info.image }, 'replacing a container that is not this allocation\'s');
+      await this.removeContainer(found);
+      found = null;
+    }
+    if (!found) {
+      await this.createAndStart(allocId, runtime, spec);
+      return;
+    }
+    const info = found.info;
     switch (info.state) {
       case 'running':
-        this.options.exitWatcher?.watch(allocId, info.id);
+        this.options.exitWatcher?.watch(allocId, info.id, runtime);
         if (state.status !== 'running' || state.containerId !== info.id) this.reportStarted(allocId, info);
         return;
       case 'created':
-        await this.start(allocId, info.id);
+        await this.start(allocId, runtime, info.id);
         return;
       case 'exited':
       case 'dead':
-        await this.exited(allocId, state, info);
+        await this.exited(allocId, state, runtime, info);
         return;
       default:
         this.logger.debug({ allocId, container: info.id, state: info.state }, 'container in transition; next resync looks again');
     }
   }
 
-  private async exited(allocId: string, state: PlacedAllocation, info: ContainerInfo): Promise<void> {
+  private async exited(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, info: ContainerInfo): Promise<void> {
     const exitCode = info.exitCode ?? 0;
     const willRestart = restartsAfter(state.placement.spec.restart.policy, exitCode);
     this.reporter.report(allocId, observationId(allocId, 'exited', info.id, info.finishedAt), { kind: 'exited', exitCode, willRestart });
     if (!willRestart) return;
     const backoff = this.restartBackoff(allocId, info);
     if (this.now() < backoff.notBefore) return;
-    this.logger.info({ allocId, container: info.id, exitCode }, 'restarting an exited container by its restart policy');
-    await this.start(allocId, info.id);
+    this.logger.info({ allocId, container: info.id, exitCode, runtime: runtime.name }, 'restarting an exited container by its restart policy');
+    await this.start(allocId, runtime, info.id);
   }
 
   private restartBackoff(allocId: string, info: ContainerInfo): RestartBackoff {
@@ -134,11 +162,11 @@ export class AllocationReconciler {
     return next;
   }
 
-  private async halt(allocId: string, state: PlacedAllocation, info: ContainerInfo | null): Promise<void> {
+  private async halt(allocId: string, state: PlacedAllocation, found: Found | null): Promise<void> {
     this.options.exitWatcher?.unwatch(allocId);
-    if (info) {
-      this.logger.info({ allocId, container: info.id, desired: state.desired, status: state.status }, 'stopping and removing a container that should not run');
-      await this.removeContainer(info);
+    if (found) {
+      this.logger.info({ allocId, container: found.info.id, runtime: found.runtime.name, desired: state.desired, status: state.status }, 'stopping and removing a container that should not run');
+      await this.removeContainer(found);
     }
     this.backoff.delete(allocId);
     if (state.desired === 'stop' && !terminalAllocationStatuses.has(state.status)) {
@@ -146,27 +174,27 @@ export class AllocationReconciler {
     }
   }
 
-  private async createAndStart(allocId: string, spec: ContainerSpec): Promise<void> {
+  private async createAndStart(allocId: string, runtime: ContainerRuntime, spec: ContainerSpec): Promise<void> {
     let id: string;
     try {
-      await this.runtime.ensureImage(spec.image);
-      id = (await this.runtime.create(spec)).id;
+      await (this.options.images ? this.options.images.prepare(runtime, spec.image) : runtime.ensureImage(spec.image));
+      id = (await runtime.create(spec)).id;
     } catch (error) {
       this.fail(allocId, error);
       return;
     }
-    await this.start(allocId, id);
+    await this.start(allocId, runtime, id);
   }
 
-  private async start(allocId: string, id: string): Promise<void> {
+  private async start(allocId: string, runtime: ContainerRuntime, id: string): Promise<void> {
     try {
-      await this.runtime.start(id);
+      await runtime.start(id);
     } catch (error) {
       this.fail(allocId, error);
       return;
     }
-    const info = await this.runtime.inspect(id);
-    if (info?.state === 'running') this.options.exitWatcher?.watch(allocId, info.id);
+    const info = await runtime.inspect(id);
+    if (info?.state === 'running') this.options.exitWatcher?.watch(allocId, info.id, runtime);
     if (info?.startedAt) this.reportStarted(allocId, info);
   }
 
@@ -185,9 +213,9 @@ export class AllocationReconciler {
     });
   }
 
-  private async removeContainer(info: ContainerInfo): Promise<void> {
-    if (info.state === 'running') await this.runtime.stop(info.id, { timeoutMs: this.options.stopTimeoutMs ?? 5_000 });
-    await this.runtime.remove(info.id);
+  private async removeContainer({ runtime, info }: Found): Promise<void> {
+    if (info.state === 'running') await runtime.stop(info.id, { timeoutMs: this.options.stopTimeoutMs ?? 5_000 });
+    await runtime.remove(info.id);
   }
 }
 

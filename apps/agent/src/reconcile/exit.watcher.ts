@@ -2,33 +2,30 @@ import type { ContainerRuntime } from '@plato/runtime';
 
 /**
  * Waits on the engine for the exit of each running container the agent manages (one
- * `waitExit` per container), and calls `onExit(allocId)` when it exits, is killed or removed, so the
+ * `waitExit` per container, on the runtime it runs on), and calls `onExit(allocId)` when it exits, is killed or removed, so the
  * allocation is reconciled at once instead of at the next resync. Only a speed-up: the resync
  * still finds every drift, so a wait that fails (engine restarted) loses nothing.
  */
 export class ExitWatcher {
-  private readonly watches = new Map<string, { containerId: string; abort: AbortController }>();
+  private readonly watches = new Map<string, { containerId: string; runtime: ContainerRuntime; abort: AbortController }>();
   private closed = false;
 
-  constructor(
-    private readonly runtime: ContainerRuntime,
-    private readonly onExit: (allocId: string) => void,
-  ) {}
+  constructor(private readonly onExit: (allocId: string) => void) {}
 
-  /** Watches `containerId` for `allocId`, replacing a watch of another container of it. */
-  watch(allocId: string, containerId: string): void {
+  /** Watches `containerId` on `runtime` for `allocId`, replacing a watch of another container of it. */
+  watch(allocId: string, containerId: string, runtime: ContainerRuntime): void {
     if (this.closed) return;
     const current = this.watches.get(allocId);
-    if (current?.containerId === containerId) return;
+    if (current?.containerId === containerId && current.runtime === runtime) return;
     current?.abort.abort();
     const abort = new AbortController();
-    this.watches.set(allocId, { containerId, abort });
+    this.watches.set(allocId, { containerId, runtime, abort });
     const settled = (): void => {
       if (abort.signal.aborted) return;
       if (this.watches.get(allocId)?.abort === abort) this.watches.delete(allocId);
       this.onExit(allocId);
     };
-    this.runtime.waitExit(containerId, { signal: abort.signal }).then(settled, settled);
+    runtime.waitExit(containerId, { signal: abort.signal }).then(settled, settled);
   }
 
   /** Stops watching the container of `allocId`. */
