@@ -1,0 +1,294 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  ApplyDeployment,
+  GetDeployment,
+  GetNode,
+  ListAllocations,
+  StreamHistory,
+  Streams,
+  SubmitPlan,
+  platoEvents,
+  type AllocationView,
+  type DeploymentSpecInput,
+} from '@plato/contracts';
+import { JetStreamEventStore } from '@plato/event-store';
+import { connectNats, createLogger, request } from '@plato/messaging';
+import { DockerRuntime, LxdClient, LxdRuntime, type ContainerInfo, type ContainerRuntime } from '@plato/runtime';
+import { NatsServerProcess, eventually, newRunId, type ServiceProcess } from '@plato/testing';
+import { ContainerLabels, containerNameOf, lxdTarballName, startAgent, type RunningAgent } from '../src/index.js';
+import { startStateServer } from './state-server.process.js';
+
+const imagesDir = fileURLToPath(new URL('../../../tools/images/', import.meta.url));
+const builtTarball = join(process.env['PLATO_IMAGE_CACHE'] ?? join(imagesDir, '.cache'), 'plato-busybox.lxd.tar.gz');
+const image = 'plato/busybox:latest';
+const greeting = 'Hello from Plato busybox';
+const logger = createLogger('agent-lxd-test');
+const commandId = () => `cmd-${randomUUID()}`;
+const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+};
+
+/**
+ * One agent with both runtimes against real parts: a nats-server of its own, the built
+ * state-server, the Docker engine and LXD. Its image cache is a temporary directory holding the
+ * built tarball under two names: `plato/busybox:latest` and `plato/busybox:<run id>`, an alias
+ * only this run uses, so the agent's import from the cache is exercised without touching the
+ * shared alias. Every container and instance is labelled plato.node=<this run's node id> and
+ * removed in afterAll, and the run's alias deleted.
+ */
+describe('agent with Docker and LXD on one node', () => {
+  const run = newRunId('agent-lxd');
+  const nodeId = run;
+  const runImage = `plato/busybox:${run}`;
+  const docker = new DockerRuntime({ socketPath: '/var/run/docker.sock' });
+  const lxd = new LxdRuntime();
+  const lxdClient = new LxdClient();
+  let imageCache: string;
+  let nats: NatsServerProcess;
+  let client: NatsConnection;
+  let stateServer: ServiceProcess;
+  let agent: RunningAgent | undefined;
+  let agentStop: (() => Promise<void>) | undefined;
+
+  const startTestAgent = async (): Promise<RunningAgent> => {
+    const nc = await connectNats({ name: `${run}-agent`, servers: nats.url, logger });
+    const eventStore = await JetStreamEventStore.connect(nc, { catalog: platoEvents });
+    const started = await startAgent({
+      config: { nodeId, hostname: 'agent-lxd-host', labels: { run }, capacity: { cpu: 8000, memory: 8192 }, heartbeatMs: 500, reconcileMs: 1000, imageCache },
+      nc,
+      eventStore,
+      runtimes: [docker, lxd],
+      logger,
+    });
+    agent = started;
+    agentStop = async () => {
+      await started.close();
+      await eventStore.close();
+      await nc.close();
+    };
+    return started;
+  };
+  const stopTestAgent = async (): Promise<void> => {
+    await agentStop?.();
+    agent = undefined;
+    agentStop = undefined;
+  };
+
+  const deploy = async (name: string, spec: Partial<DeploymentSpecInput>, replicas: number): Promise<string[]> => {
+    await request(client, ApplyDeployment, { commandId: commandId(), spec: { name, image, replicas, ...spec } });
+    const deployment = await request(client, GetDeployment, { name });
+    const allocIds = Array.from({ length: replicas }, (_, i) => `${run}-${name}-${i}`);
+    await request(client, SubmitPlan, {
+      commandId: commandId(),
+      plan: {
+        basedOn: deployment.revision,
+        createdAt: Date.now(),
+        placements: allocIds.map((allocId, index) => ({
+          allocId,
+          nodeId,
+          namespace: 'default',
+          deployment: name,
+          version: deployment.version,
+          index,
+          resources: { cpu: deployment.spec.resources.cpu, memory: deployment.spec.resources.memory },
+        })),
+        stops: [],
+        unplaced: [],
+      },
+    });
+    return allocIds;
+  };
+
+  const allocation = async (allocId: string): Promise<AllocationView> => {
+    const { items } = await request(client, ListAllocations, { nodeId, includeTerminal: true });
+    const found = items.find((item) => item.allocId === allocId);
+    if (!found) throw new Error(`allocation ${allocId} is not listed`);
+    return found;
+  };
+  const history = async (allocId: string) => (await request(client, StreamHistory, { stream: Streams.allocation(nodeId, allocId) })).events;
+  const withStatus = (allocId: string, status: string, timeoutMs = 15_000) =>
+    eventually(
+      async () => {
+        const found = await allocation(allocId);
+        if (found.status !== status) throw new Error(`${allocId} is ${found.status}, not ${status}`);
+        return found;
+      },
+      { timeoutMs, description: `${allocId} ${status}` },
+    );
+
+  const runningOn = async (runtime: ContainerRuntime, allocId: string): Promise<ContainerInfo> => {
+    const info = await runtime.inspect(containerNameOf(allocId));
+    if (info?.state !== 'running') throw new Error(`${allocId}: ${runtime.name} container is ${info?.state ?? 'missing'}`);
+    return info;
+  };
+  const reportedRunning = (runtime: ContainerRuntime, allocId: string, timeoutMs = 20_000) =>
+    eventually(
+      async () => {
+        const info = await runningOn(runtime, allocId);
+        const view = await allocation(allocId);
+        if (view.status !== 'running' || view.containerId !== info.id) throw new Error(`${allocId}: log says ${view.status} ${view.containerId ?? ''}, container ${info.id}`);
+        return { info, view };
+      },
+      { timeoutMs, description: `${allocId} running on ${runtime.name} and reported` },
+    );
+  const page = (info: ContainerInfo) => {
+    const port = info.ports.find((p) => p.container === 8080)!;
+    return eventually(async () => (await fetch(`http://${port.hostIp}:${port.host}/`)).text(), { timeoutMs: 5_000, description: `${info.name} answering HTTP` });
+  };
+
+  const web = (runtime: 'docker' | 'lxd', extra: Partial<DeploymentSpecInput> = {}): Partial<DeploymentSpecInput> => ({
+    runtime,
+    command: ['httpd'],
+    args: ['-f', '-p', '8080', '-h', '/www'],
+    env: { PLATO_RUN: run },
+    resources: { cpu: 100, memory: 32 },
+    ports: [{ name: 'http', container: 8080 }],
+    ...extra,
+  });
+  let lxdWeb = '';
+
+  beforeAll(async () => {
+    await promisify(execFile)(join(imagesDir, 'build'), [], { timeout: 110_000 });
+    imageCache = await mkdtemp(join(tmpdir(), `${run}-images-`));
+    await symlink(builtTarball, join(imageCache, lxdTarballName(image)));
+    await symlink(builtTarball, join(imageCache, lxdTarballName(runImage)));
+    nats = await NatsServerProcess.start();
+    client = await connectNats({ name: `${run}-client`, servers: nats.url, logger });
+    stateServer = await startStateServer(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
+    await within(15_000, 'the agent replaying its allocations', startTestAgent());
+    await within(15_000, 'the node registered', agent!.registered());
+  }, 150_000);
+
+  afterAll(async () => {
+    await stopTestAgent().catch(() => undefined);
+    for (const runtime of [docker, lxd]) {
+      const mine = await runtime.list({ labels: { [ContainerLabels.node]: nodeId } });
+      await Promise.all(mine.map((container) => runtime.remove(container.id)));
+    }
+    await lxdClient.sync('DELETE', `/1.0/images/aliases/${encodeURIComponent(runImage)}`).catch(() => undefined);
+    await lxdClient.close();
+    await lxd.close();
+    await stateServer?.stop();
+    await client?.close();
+    await nats?.stop();
+    if (imageCache) await rm(imageCache, { recursive: true, force: true });
+  }, 60_000);
+
+  it('registers and heartbeats both runtimes', async () => {
+    expect(agent!.runtimes).toEqual(['docker', 'lxd']);
+    const node = await eventually(() => request(client, GetNode, { nodeId }), { description: 'the node registered' });
+    expect(node).toMatchObject({ nodeId, state: 'ready', runtimes: ['docker', 'lxd'] });
+    const sub = client.subscribe(`plato.heartbeat.${nodeId}`, { max: 1 });
+    const next = async (): Promise<unknown> => {
+      for await (const msg of sub) return msg.json();
+      throw new Error('no heartbeat');
+    };
+    const heartbeat = await within(5_000, 'a heartbeat', next()).finally(() => sub.unsubscribe());
+    expect(heartbeat).toMatchObject({ nodeId, runtimes: ['docker', 'lxd'] });
+  });
+
+  it('runs a runtime: lxd allocation as an LXD instance with its limits and a loopback port serving HTTP', async () => {
+    const startedAt = Date.now();
+    lxdWeb = (await deploy('web-lxd', web('lxd'), 1))[0]!;
+    const { info, view } = await reportedRunning(lxd, lxdWeb);
+    logger.warn({ ms: Date.now() - startedAt }, 'lxd allocation placed → running and reported');
+    expect(await docker.inspect(containerNameOf(lxdWeb))).toBeNull();
+    expect(info.image).toBe(image);
+    expect(info.labels).toMatchObject({ [ContainerLabels.alloc]: lxdWeb, [ContainerLabels.node]: nodeId, [ContainerLabels.deployment]: 'default/web-lxd' });
+    expect(info.limits).toEqual({ cpuMillis: 100, memoryMiB: 32 });
+    const port = info.ports.find((p) => p.container === 8080);
+    expect(port).toMatchObject({ hostIp: '127.0.0.1', protocol: 'tcp' });
+    expect(view.ports).toEqual([{ container: 8080, host: port!.host, hostIp: '127.0.0.1', protocol: 'tcp' }]);
+    expect((await lxd.exec(info.id, ['env'])).stdout).toContain(`PLATO_RUN=${run}`);
+    expect(await page(info)).toContain(greeting);
+  }, 40_000);
+
+  it('imports an image missing from LXD from the image cache', async () => {
+    await expect(lxd.ensureImage(runImage)).rejects.toThrow(runImage);
+    const [allocId] = await deploy('cached', web('lxd', { image: runImage, ports: [] }), 1);
+    const { info } = await reportedRunning(lxd, allocId!);
+    expect(info.image).toBe(runImage);
+    expect((await lxd.ensureImage(runImage)).id).toBe((await lxd.ensureImage(image)).id);
+  }, 40_000);
+
+  it('runs a Docker and an LXD allocation side by side', async () => {
+    const [onDocker] = await deploy('side-docker', web('docker'), 1);
+    const [onLxd] = await deploy('side-lxd', web('lxd'), 1);
+    const docked = await reportedRunning(docker, onDocker!);
+    const lxded = await reportedRunning(lxd, onLxd!);
+    expect(await lxd.inspect(containerNameOf(onDocker!))).toBeNull();
+    expect(await docker.inspect(containerNameOf(onLxd!))).toBeNull();
+    expect(await page(docked.info)).toContain(greeting);
+    expect(await page(lxded.info)).toContain(greeting);
+    await agent!.resync();
+    expect((await runningOn(docker, onDocker!)).id).toBe(docked.info.id);
+    expect((await runningOn(lxd, onLxd!)).startedAt).toEqual(lxded.info.startedAt);
+  }, 60_000);
+
+  it('reports an LXD allocation whose image is in neither LXD nor the cache as failed, naming the image', async () => {
+    const [allocId] = await deploy('ghost-lxd', { runtime: 'lxd', image: 'plato/missing-lxd-image:none' }, 1);
+    const view = await withStatus(allocId!, 'failed');
+    expect(view.failure).toContain('plato/missing-lxd-image:none');
+    expect(view.failure).toContain(lxdTarballName('plato/missing-lxd-image:none'));
+    expect(await lxd.inspect(containerNameOf(allocId!))).toBeNull();
+  });
+
+  it('restarts an LXD instance stopped by hand by the spec\'s restart policy and reports the exit', async () => {
+    const before = await runningOn(lxd, lxdWeb);
+    const stoppedAt = Date.now();
+    await lxd.stop(before.id, { timeoutMs: 1_000 });
+    await eventually(
+      async () => {
+        const info = await runningOn(lxd, lxdWeb);
+        if (info.startedAt!.getTime() === before.startedAt!.getTime()) throw new Error('not restarted yet');
+        return info;
+      },
+      { timeoutMs: 15_000, description: 'the stopped instance running again' },
+    );
+    logger.warn({ repairMs: Date.now() - stoppedAt, drift: 'lxd stopped' }, 'drift repaired');
+    await reportedRunning(lxd, lxdWeb);
+    const events = await history(lxdWeb);
+    expect(events.map((event) => event.type).slice(-2)).toEqual(['AllocationExited', 'AllocationStarted']);
+    expect(events.find((event) => event.type === 'AllocationExited')?.data).toEqual({ exitCode: 143, willRestart: true });
+  }, 30_000);
+
+  it('after an agent restart, adopts the running LXD instance without restarting it', async () => {
+    const before = (await reportedRunning(lxd, lxdWeb)).info;
+    const eventsBefore = (await history(lxdWeb)).length;
+    await stopTestAgent();
+    await within(15_000, 'the new agent replaying its allocations', startTestAgent());
+    await agent!.resync();
+    const after = await runningOn(lxd, lxdWeb);
+    expect(after.startedAt).toEqual(before.startedAt);
+    expect((await history(lxdWeb)).length).toBe(eventsBefore);
+  }, 30_000);
+
+  it('stops and removes an LXD allocation the control plane stops, and reports it stopped', async () => {
+    await reportedRunning(lxd, lxdWeb);
+    await request(client, SubmitPlan, {
+      commandId: commandId(),
+      plan: { basedOn: 0, createdAt: Date.now(), placements: [], stops: [{ allocId: lxdWeb, nodeId, reason: 'scaled-down' }], unplaced: [] },
+    });
+    await eventually(async () => (await lxd.inspect(containerNameOf(lxdWeb))) === null, { timeoutMs: 15_000, description: 'the instance removed' });
+    const view = await withStatus(lxdWeb, 'complete');
+    expect(view.desired).toBe('stop');
+    expect((await history(lxdWeb)).map((event) => event.type).slice(-2)).toEqual(['AllocationStopRequested', 'AllocationStopped']);
+  }, 30_000);
+
+  it('removes an LXD instance labelled with this node that the log does not know', async () => {
+    const stray = `${run}-stray`;
+    const created = await lxd.create({ name: containerNameOf(stray), image, command: ['sleep', '300'], labels: { [ContainerLabels.node]: nodeId, [ContainerLabels.alloc]: stray } });
+    // The agent may find the orphan between create and start and remove it under the start.
+    await lxd.start(created.id).catch(() => undefined);
+    await eventually(async () => (await lxd.inspect(created.id)) === null, { timeoutMs: 15_000, description: 'the LXD orphan stopped and removed' });
+  }, 30_000);
+});
