@@ -1,5 +1,5 @@
 import type { Plan, Unplaced } from '@plato/scheduling';
-import { unplacedSignature, worthSubmitting, type BlockageView, type RecordedBlockage } from './plan-submission.policy.js';
+import { firstBatch, unplacedSignature, worthSubmitting, type BlockageView, type RecordedBlockage } from './plan-submission.policy.js';
 
 const unplaced: Unplaced = {
   namespace: 'default',
@@ -47,5 +47,26 @@ describe('worthSubmitting', () => {
     const lastSent = unplacedSignature([unplaced]);
     expect(worthSubmitting(planOf({ unplaced: [unplaced] }), view(), lastSent)).toBe(false);
     expect(worthSubmitting(planOf(), view({ 'default/api': { version: 1, missing: 1, summary: 'x' } }), unplacedSignature([]))).toBe(false);
+  });
+});
+
+describe('firstBatch', () => {
+  const stop = (i: number) => ({ allocId: `old-${i}`, nodeId: 'n1', reason: 'outdated' as const });
+  const place = (i: number) => ({ allocId: `new-${i}`, nodeId: 'n1', namespace: 'default', deployment: 'web', version: 2, index: i, resources: { cpu: 10, memory: 4 } });
+
+  it('sends a plan within the limit whole', () => {
+    const plan = planOf({ stops: [stop(0)], placements: [place(0)] });
+    expect(firstBatch(plan, 2)).toBe(plan);
+  });
+
+  it('sends every stop before any placement, and placements only when all stops fit', () => {
+    const plan = planOf({ stops: [stop(0), stop(1)], placements: [place(0), place(1), place(2)] });
+    expect(firstBatch(plan, 3)).toMatchObject({ stops: [stop(0), stop(1)], placements: [place(0)] });
+    expect(firstBatch(plan, 1)).toMatchObject({ stops: [stop(0)], placements: [] });
+  });
+
+  it('keeps what could not be placed, whatever the cut', () => {
+    const unplaced = { namespace: 'default', deployment: 'web', version: 2, count: 1, reasons: [], summary: '1 node: cordoned' };
+    expect(firstBatch(planOf({ placements: [place(0), place(1)], unplaced: [unplaced] }), 1).unplaced).toEqual([unplaced]);
   });
 });

@@ -50,3 +50,17 @@ function blockagesDiffer(unplaced: readonly Unplaced[], view: BlockageView): boo
   }
   return false;
 }
+
+/**
+ * The part of a plan sent in one request: every stop first, then placements, at most `maxChanges`
+ * of them together, with all of the plan's unplaced entries. A request must stay under NATS's
+ * payload limit (1 MiB by default; ~200 bytes per placement); what is left over is planned again
+ * once this part is in the log. Stops go first because placements may rely on the room they free,
+ * and fewer placements never break the state-server's replica or capacity checks.
+ */
+export function firstBatch(plan: Plan, maxChanges: number): Plan {
+  if (plan.stops.length + plan.placements.length <= maxChanges) return plan;
+  const stops = plan.stops.slice(0, maxChanges);
+  const placements = stops.length < plan.stops.length ? [] : plan.placements.slice(0, maxChanges - stops.length);
+  return { ...plan, stops, placements };
+}

@@ -6,7 +6,7 @@ import type { EventStore, Subscription } from '@plato/event-store';
 import { createLogger, request, type Logger } from '@plato/messaging';
 import { plan, type Plan } from '@plato/scheduling';
 import { allocationIdFactory } from './allocation-id.factory.js';
-import { unplacedSignature, worthSubmitting, type BlockageView } from './plan-submission.policy.js';
+import { firstBatch, unplacedSignature, worthSubmitting, type BlockageView } from './plan-submission.policy.js';
 
 /** Tells whether this process may act as the scheduler now. */
 export interface Leadership {
@@ -29,6 +29,8 @@ export interface PlanningLoopOptions {
   tickMs: number;
   /** How long to wait for the state-server's answer to a plan (ms; default 5 000). */
   submitTimeoutMs?: number;
+  /** Stops and placements sent in one plan at most; the rest follow in the next (default 2 000). */
+  maxPlanChanges?: number;
   /** Wall-clock time for `plan()`'s `now` (default `Date.now`). */
   now?: () => number;
   /** 8 random hex digits, for allocation and command ids (default from node:crypto). */
@@ -154,7 +156,9 @@ export class PlanningLoop {
     const result = plan(snapshot, { now: this.now(), newId: allocationIdFactory(taken, this.randomHex) });
     if (!worthSubmitting(result, this.blockages(snapshot.deployments), this.lastSent)) return;
     if (!this.options.leadership.isLeader()) return;
-    await this.submit(result);
+    const batch = firstBatch(result, this.options.maxPlanChanges ?? 2_000);
+    if (batch !== result) this.again = true;
+    await this.submit(batch);
   }
 
   private async submit(result: Plan): Promise<void> {
