@@ -228,15 +228,19 @@ export class LxdRuntime extends ContainerRuntime {
   }
 
   override async remove(id: ContainerId): Promise<void> {
-    try {
-      const instance = await this.instance(id);
-      if (!instance) return;
-      if (instance.status !== 'Stopped') await this.forceStop(instance, false);
-      await this.whenIdle(() => this.client.operation('DELETE', instancePath(instance.name)));
-    } catch (error) {
-      if (error instanceof LxdApiError && error.status === 404) return;
-      if (error instanceof LxdApiError && (await this.instance(id).catch(() => undefined)) === null) return;
-      throw this.failure('remove', id, error);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const instance = await this.instance(id);
+        if (!instance) return;
+        if (instance.status !== 'Stopped') await this.forceStop(instance, false);
+        await this.whenIdle(() => this.client.operation('DELETE', instancePath(instance.name)));
+        return;
+      } catch (error) {
+        if (error instanceof LxdApiError && error.status === 404) return;
+        if (error instanceof LxdApiError && (await this.instance(id).catch(() => undefined)) === null) return;
+        if (attempt < 3 && error instanceof LxdApiError && /instance is running/i.test(error.message)) continue;
+        throw this.failure('remove', id, error);
+      }
     }
   }
 
