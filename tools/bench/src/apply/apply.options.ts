@@ -1,3 +1,5 @@
+import { intFlag, intListFlag, parseFlags, setFlag, type Flags } from '../shared/bench.args.js';
+
 /** Command-line options of the apply benchmark. */
 export interface ApplyOptions {
   /** Replica counts to apply, each on one node. */
@@ -41,52 +43,18 @@ export const applyUsage = `usage: npm run bench:apply -- [options]
   --timeout S        abort the whole run after S seconds (default ${defaultApplyOptions.timeoutSeconds})
   --quick            a smoke run: sizes 1,10, one round each`;
 
-function positiveInt(flag: string, value: string | undefined): number {
-  const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer, got '${value ?? ''}'`);
-  return n;
-}
+const flags: Flags<ApplyOptions> = {
+  '--sizes': intListFlag('sizes'),
+  '--rounds': intFlag('rounds'),
+  '--single-rounds': intFlag('singleRounds'),
+  '--cpu': intFlag('cpu'),
+  '--memory': intFlag('memory'),
+  '--round-timeout': intFlag('roundTimeoutSeconds'),
+  '--timeout': intFlag('timeoutSeconds'),
+  '--quick': setFlag({ sizes: [1, 10], rounds: 1, singleRounds: 1 }),
+};
 
 /** Parses `argv` (without node and the script). Throws on an unknown flag or a bad value. */
 export function parseApplyOptions(argv: readonly string[]): ApplyOptions | 'help' {
-  const o: ApplyOptions = { ...defaultApplyOptions, sizes: [...defaultApplyOptions.sizes] };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (name) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--sizes':
-        o.sizes = (value() ?? '').split(',').map((v) => positiveInt(name, v));
-        break;
-      case '--rounds':
-        o.rounds = positiveInt(name, value());
-        break;
-      case '--single-rounds':
-        o.singleRounds = positiveInt(name, value());
-        break;
-      case '--cpu':
-        o.cpu = positiveInt(name, value());
-        break;
-      case '--memory':
-        o.memory = positiveInt(name, value());
-        break;
-      case '--round-timeout':
-        o.roundTimeoutSeconds = positiveInt(name, value());
-        break;
-      case '--timeout':
-        o.timeoutSeconds = positiveInt(name, value());
-        break;
-      case '--quick':
-        o.sizes = [1, 10];
-        o.rounds = 1;
-        o.singleRounds = 1;
-        break;
-      default:
-        throw new Error(`unknown option '${flag}'\n${applyUsage}`);
-    }
-  }
-  return o;
+  return parseFlags(argv, defaultApplyOptions, flags, applyUsage);
 }

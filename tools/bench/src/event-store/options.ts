@@ -1,3 +1,5 @@
+import { intFlag, intListFlag, parseFlags, setFlag, type Flags } from '../shared/bench.args.js';
+
 /** Command-line options of the event-store benchmark. Defaults are the full sizes of the issue. */
 export interface BenchOptions {
   /** Events seeded and replayed by the readAll benchmarks. */
@@ -51,63 +53,21 @@ export const usage = `usage: npm run bench:event-store -- [options]
   --timeout S          abort the run after S seconds (default ${defaultOptions.timeoutSeconds})
   --quick              a smoke run: events 100000, appends 20000, sequential 1000, one round each`;
 
-function positiveInt(flag: string, value: string | undefined): number {
-  const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer, got '${value ?? ''}'`);
-  return n;
-}
+const flags: Flags<BenchOptions> = {
+  '--events': intFlag('events'),
+  '--appends': intFlag('appends'),
+  '--streams': intFlag('streams'),
+  '--sequential': intFlag('sequential'),
+  '--concurrency': intListFlag('concurrency'),
+  '--batch-size': intFlag('batchSize'),
+  '--append-rounds': intFlag('appendRounds'),
+  '--replay-rounds': intFlag('replayRounds'),
+  '--no-diagnostics': setFlag({ diagnostics: false }),
+  '--timeout': intFlag('timeoutSeconds'),
+  '--quick': setFlag({ events: 100_000, appends: 20_000, sequential: 1_000, appendRounds: 1, replayRounds: 1 }),
+};
 
 /** Parses `argv` (without node and the script). Throws on an unknown flag or a bad value. */
 export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
-  const options: BenchOptions = { ...defaultOptions, concurrency: [...defaultOptions.concurrency] };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (name) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--events':
-        options.events = positiveInt(name, value());
-        break;
-      case '--appends':
-        options.appends = positiveInt(name, value());
-        break;
-      case '--streams':
-        options.streams = positiveInt(name, value());
-        break;
-      case '--sequential':
-        options.sequential = positiveInt(name, value());
-        break;
-      case '--concurrency':
-        options.concurrency = (value() ?? '').split(',').map((v) => positiveInt(name, v));
-        break;
-      case '--batch-size':
-        options.batchSize = positiveInt(name, value());
-        break;
-      case '--append-rounds':
-        options.appendRounds = positiveInt(name, value());
-        break;
-      case '--replay-rounds':
-        options.replayRounds = positiveInt(name, value());
-        break;
-      case '--no-diagnostics':
-        options.diagnostics = false;
-        break;
-      case '--timeout':
-        options.timeoutSeconds = positiveInt(name, value());
-        break;
-      case '--quick':
-        options.events = 100_000;
-        options.appends = 20_000;
-        options.sequential = 1_000;
-        options.appendRounds = 1;
-        options.replayRounds = 1;
-        break;
-      default:
-        throw new Error(`unknown option '${flag}'\n${usage}`);
-    }
-  }
-  return options;
+  return parseFlags(argv, defaultOptions, flags, usage);
 }

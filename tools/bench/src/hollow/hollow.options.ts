@@ -1,3 +1,5 @@
+import { intFlag, parseFlags, setFlag, type Flags } from '../shared/bench.args.js';
+
 /** Command-line options of the hollow-agent benchmark. */
 export interface HollowOptions {
   /** Simulated nodes in the one hollow-agent host. */
@@ -65,73 +67,33 @@ export const hollowUsage = `usage: npm run bench:hollow -- [options]
   --timeout S             abort the whole run after S seconds (default ${defaultHollowOptions.timeoutSeconds})
   --quick                 a smoke run: 100 nodes, 10 deployments × 100`;
 
-function positiveInt(flag: string, value: string | undefined): number {
-  const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer, got '${value ?? ''}'`);
-  return n;
-}
+const flags: Flags<HollowOptions> = {
+  '--nodes': intFlag('nodes'),
+  '--deployments': intFlag('deployments'),
+  '--replicas': intFlag('replicas'),
+  '--strategy': (o, value) => {
+    const s = value();
+    if (s !== 'spread' && s !== 'binpack') throw new Error(`--strategy is spread or binpack, got '${s ?? ''}'`);
+    o.strategy = s;
+  },
+  '--apply-concurrency': intFlag('applyConcurrency'),
+  '--window': (o, value) => {
+    const w = Number(value());
+    if (!Number.isInteger(w) || w < 0) throw new Error('--window needs a whole number ≥ 0');
+    o.window = w;
+  },
+  '--report-concurrency': intFlag('reportConcurrency'),
+  '--heartbeat-ms': intFlag('heartbeatMs'),
+  '--node-timeout-ms': intFlag('nodeTimeoutMs'),
+  '--no-profile': setFlag({ profile: false }),
+  '--keep': setFlag({ keep: true }),
+  '--timeout': intFlag('timeoutSeconds'),
+  '--quick': setFlag({ nodes: 100, deployments: 10 }),
+};
 
 /** Parses `argv` (without node and the script). Throws on an unknown flag or a bad value. */
 export function parseHollowOptions(argv: readonly string[]): HollowOptions | 'help' {
-  const o: HollowOptions = { ...defaultHollowOptions };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (name) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--nodes':
-        o.nodes = positiveInt(name, value());
-        break;
-      case '--deployments':
-        o.deployments = positiveInt(name, value());
-        break;
-      case '--replicas':
-        o.replicas = positiveInt(name, value());
-        break;
-      case '--strategy': {
-        const s = value();
-        if (s !== 'spread' && s !== 'binpack') throw new Error(`--strategy is spread or binpack, got '${s ?? ''}'`);
-        o.strategy = s;
-        break;
-      }
-      case '--apply-concurrency':
-        o.applyConcurrency = positiveInt(name, value());
-        break;
-      case '--window': {
-        const w = Number(value());
-        if (!Number.isInteger(w) || w < 0) throw new Error('--window needs a whole number ≥ 0');
-        o.window = w;
-        break;
-      }
-      case '--report-concurrency':
-        o.reportConcurrency = positiveInt(name, value());
-        break;
-      case '--heartbeat-ms':
-        o.heartbeatMs = positiveInt(name, value());
-        break;
-      case '--node-timeout-ms':
-        o.nodeTimeoutMs = positiveInt(name, value());
-        break;
-      case '--no-profile':
-        o.profile = false;
-        break;
-      case '--keep':
-        o.keep = true;
-        break;
-      case '--timeout':
-        o.timeoutSeconds = positiveInt(name, value());
-        break;
-      case '--quick':
-        o.nodes = 100;
-        o.deployments = 10;
-        break;
-      default:
-        throw new Error(`unknown option '${flag}'\n${hollowUsage}`);
-    }
-  }
-  if (o.replicas > 10_000) throw new Error('--replicas is at most 10 000 (the spec limit)');
+  const o = parseFlags(argv, defaultHollowOptions, flags, hollowUsage);
+  if (o !== 'help' && o.replicas > 10_000) throw new Error('--replicas is at most 10 000 (the spec limit)');
   return o;
 }
