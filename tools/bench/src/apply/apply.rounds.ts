@@ -2,7 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { ApplyDeployment, DeleteDeployment, Streams, type DeploymentSpecInput } from '@plato/contracts';
 import type { EventStore, RecordedEvent, Subscription } from '@plato/event-store';
 import { request } from '@plato/messaging';
-import { Arrivals } from './bench.machine.js';
+import { Arrivals } from '../shared/arrivals.counter.js';
 import type { DockerEngine } from './docker.engine.js';
 
 /** What one deployment's round saw in the log: server timestamps (`created`) and when the bench saw each event. */

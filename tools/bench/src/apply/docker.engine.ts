@@ -1,5 +1,5 @@
 import { request, type IncomingMessage } from 'node:http';
-import { Arrivals } from './bench.machine.js';
+import { Arrivals } from '../shared/arrivals.counter.js';
 
 /** A container as the engine lists it. */
 export interface EngineContainer {

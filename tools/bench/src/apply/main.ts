@@ -19,22 +19,22 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { GetNode, platoEvents } from '@plato/contracts';
 import { JetStreamEventStore } from '@plato/event-store';
 import { connectNats, request } from '@plato/messaging';
-import { newRunId } from '@plato/testing';
+import { newRunId, repoRoot } from '@plato/testing';
 import { ApplyRunner, type ApplyRound } from './apply.rounds.js';
 import { applyUsage, parseApplyOptions, type ApplyOptions } from './apply.options.js';
-import { describeMachine, loadAverages, machineLine, median, processCpuSeconds, secs, table, type Machine } from './bench.machine.js';
 import { DockerEngine } from './docker.engine.js';
 import { floorRound, type FloorRound, type FloorSpec } from './docker-run.floor.js';
 import { PlatoUpProcess } from './plato-up.process.js';
+import { benchLog, guardedRun, parseOrExit, printResults } from '../shared/bench.main.js';
+import { describeMachine, loadAverages, machineLine, processCpuSeconds, type Machine } from '../shared/machine.describe.js';
+import { median, percentages, ratio, secs, table } from '../shared/table.format.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const targets: Record<number, number> = { 1: 1.2, 50: 1.3 };
-const log = (line: string): void => void process.stderr.write(`[bench:apply] ${line}\n`);
+const log = benchLog('bench:apply');
 
 interface SizeResult {
   replicas: number;
@@ -63,8 +63,6 @@ interface Results {
   /** CPU of each process over the timed rounds, in % of one core. */
   cpuPct: Record<string, number>;
 }
-
-const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
 
 function summarize(replicas: number, applies: ApplyRound[], floors: FloorRound[]): SizeResult {
   const pick = (f: (xs: number[]) => number) => ({
@@ -212,23 +210,13 @@ function report(r: Results): string {
   }
   out.push(table(brows));
   out.push('');
-  out.push(`CPU over the timed rounds (% of one core): ${Object.entries(r.cpuPct).map(([k, v]) => `${k} ${v} %`).join(', ')}`);
+  out.push(`CPU over the timed rounds (% of one core): ${percentages(r.cpuPct)}`);
   return out.join('\n');
 }
 
 async function main(): Promise<number> {
-  let parsed: ApplyOptions | 'help';
-  try {
-    parsed = parseApplyOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    return 64;
-  }
-  if (parsed === 'help') {
-    process.stdout.write(`${applyUsage}\n`);
-    return 0;
-  }
-  const options = parsed;
+  const options = parseOrExit(parseApplyOptions, applyUsage);
+  if (typeof options === 'number') return options;
   const machine = describeMachine();
   log(machineLine(machine));
   const runId = newRunId('bench-apply');
@@ -237,9 +225,16 @@ async function main(): Promise<number> {
   const stateDir = await mkdtemp(join(tmpdir(), 'plato-bench-apply-'));
   let up: PlatoUpProcess | undefined;
   let nc: NatsConnection | undefined;
-  let cleaning: Promise<void> | undefined;
-  const cleanup = (): Promise<void> =>
-    (cleaning ??= (async () => {
+  return guardedRun(options.timeoutSeconds, log, () => ({
+    run: async () => {
+      up = await PlatoUpProcess.start({ repoRoot, stateDir, nodeId });
+      log(`plato up (pid ${up.pids['cli']}) on ${up.natsUrl}, state dir ${stateDir}, node ${nodeId}`);
+      nc = await connectNats({ name: 'plato-bench-apply', servers: up.natsUrl });
+      const results = await run(options, machine, up, nc, docker, nodeId, runId);
+      printResults(report(results), results);
+      return 0;
+    },
+    cleanup: async () => {
       await Promise.race([nc?.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
       await up?.stop().catch((error: unknown) => log(`could not stop plato up: ${String(error)}`));
       for (const label of [`plato.node=${nodeId}`, `plato.bench.run=${runId}`]) {
@@ -248,32 +243,11 @@ async function main(): Promise<number> {
       }
       await rm(stateDir, { recursive: true, force: true });
       log(`stopped plato up (pid ${up?.pids['cli'] ?? '-'}) and removed ${stateDir}`);
-    })());
-  let aborted = false;
-  const abort = (why: string, code: number) => {
-    aborted = true;
-    log(`${why}: aborting and cleaning up`);
-    void cleanup().finally(() => process.exit(code));
-  };
-  const timer = setTimeout(() => abort(`global timeout of ${options.timeoutSeconds} s reached`, 2), options.timeoutSeconds * 1000);
-  process.once('SIGINT', () => abort('interrupted', 130));
-  process.once('SIGTERM', () => abort('terminated', 143));
-  try {
-    up = await PlatoUpProcess.start({ repoRoot, stateDir, nodeId });
-    log(`plato up (pid ${up.pids['cli']}) on ${up.natsUrl}, state dir ${stateDir}, node ${nodeId}`);
-    nc = await connectNats({ name: 'plato-bench-apply', servers: up.natsUrl });
-    const results = await run(options, machine, up, nc, docker, nodeId, runId);
-    process.stdout.write(`${report(results)}\n\n${JSON.stringify(results)}\n`);
-    return 0;
-  } catch (error) {
-    if (aborted) return 2;
-    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    if (up) log(`plato up said:\n${up.log.slice(-3000)}`);
-    return 1;
-  } finally {
-    clearTimeout(timer);
-    await cleanup();
-  }
+    },
+    onFailure: async () => {
+      if (up) log(`plato up said:\n${up.log.slice(-3000)}`);
+    },
+  }));
 }
 
 process.exit(await main());

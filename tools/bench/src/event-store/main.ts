@@ -22,11 +22,13 @@ import { connectNats } from '@plato/messaging';
 import { NatsServerProcess } from '@plato/testing';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { loadavg } from 'node:os';
 import { componentCosts, type ComponentCost } from './components.js';
 import { describeMachine, machineLine, timed, type Machine, type Timing } from './meter.js';
 import { parseOptions, usage, type BenchOptions } from './options.js';
 import { profiled, type ProfileSummary } from './profile.js';
+import { benchLog, guardedRun, parseOrExit, printResults } from '../shared/bench.main.js';
+import { loadAverage1m } from '../shared/machine.describe.js';
+import { fmt, percentages, ratio, table } from '../shared/table.format.js';
 import {
   checkBodyFormat,
   expectCount,
@@ -87,7 +89,7 @@ interface Results {
   };
 }
 
-const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+const log = benchLog('bench');
 
 async function measure(name: string, events: number, serverPid: number | undefined, work: () => Promise<unknown>): Promise<Measure> {
   const { timing } = await timed(serverPid, work);
@@ -104,21 +106,9 @@ async function measure(name: string, events: number, serverPid: number | undefin
   return result;
 }
 
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const micros = (n: number): string => (Number.isNaN(n) ? '?' : n.toFixed(1));
 /** The fastest of several runs of a phase, with every run's rate. */
 const best = (ms: Measure[]): Measure => ({ ...ms.reduce((a, b) => (b.rate > a.rate ? b : a)), runs: ms.map((m) => m.rate) });
-const ratio = (raw: number, port: number): number => Math.round((raw / port) * 100) / 100;
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r, i) => {
-      const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-      return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
-    })
-    .join('\n');
-}
 
 function measureRow(m: Measure): string[] {
   return [
@@ -287,7 +277,7 @@ async function run(options: BenchOptions, server: NatsServerProcess, nc: NatsCon
     results.diagnostics = { components, replayBatchSizes, appendNoTraces, profiles };
   }
   await jsm.streams.delete(replayLog.streamName);
-  results.loadAverageAtEnd = Math.round(loadavg()[0]! * 100) / 100;
+  results.loadAverageAtEnd = loadAverage1m();
   return results;
 }
 
@@ -331,7 +321,7 @@ function report(results: Results): string {
     for (const [name, p] of Object.entries(d.profiles)) {
       out.push('');
       out.push(`CPU profile of ${name} (share of the bench process's samples):`);
-      out.push('  by category: ' + Object.entries(p.categories).map(([k, v]) => `${k} ${v} %`).join(', '));
+      out.push('  by category: ' + percentages(p.categories));
       out.push('  top self time: ' + p.top.slice(0, 8).map((f) => `${f.frame} ${f.pct} %`).join('; '));
     }
   }
@@ -339,57 +329,27 @@ function report(results: Results): string {
 }
 
 async function main(): Promise<number> {
-  let parsed: BenchOptions | 'help';
-  try {
-    parsed = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    return 64;
-  }
-  if (parsed === 'help') {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  const options = parsed;
-  const machine = describeMachine(process.env['PLATO_NATS_SERVER'] ?? 'nats-server');
+  const options = parseOrExit(parseOptions, usage);
+  if (typeof options === 'number') return options;
+  const machine = describeMachine();
   log(machineLine(machine));
-
   let server: NatsServerProcess | undefined;
   let nc: NatsConnection | undefined;
-  let cleaning: Promise<void> | undefined;
-  const cleanup = (): Promise<void> =>
-    (cleaning ??= (async () => {
-      const closing = nc?.close().catch(() => undefined);
-      await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  return guardedRun(options.timeoutSeconds, log, () => ({
+    run: async () => {
+      server = await NatsServerProcess.start();
+      log(`nats-server pid ${server.pid} on ${server.url}, store ${server.storeDir}`);
+      nc = await connectNats({ name: 'plato-bench-event-store', servers: server.url });
+      const results = await run(options, server, nc, machine);
+      printResults(report(results), results);
+      return 0;
+    },
+    cleanup: async () => {
+      await Promise.race([nc?.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
       await server?.stop().catch((error: unknown) => log(`could not stop nats-server: ${String(error)}`));
       if (server) log(`stopped nats-server (pid ${server.pid ?? 'gone'}) and removed ${server.storeDir}`);
-    })());
-  let aborted = false;
-  const abort = (why: string, code: number) => {
-    aborted = true;
-    log(`${why}: aborting and cleaning up`);
-    void cleanup().finally(() => process.exit(code));
-  };
-  const timer = setTimeout(() => abort(`global timeout of ${options.timeoutSeconds} s reached`, 2), options.timeoutSeconds * 1000);
-  process.once('SIGINT', () => abort('interrupted', 130));
-  process.once('SIGTERM', () => abort('terminated', 143));
-
-  try {
-    server = await NatsServerProcess.start();
-    log(`nats-server pid ${server.pid} on ${server.url}, store ${server.storeDir}`);
-    nc = await connectNats({ name: 'plato-bench-event-store', servers: server.url });
-    const results = await run(options, server, nc, machine);
-    process.stdout.write(`${report(results)}\n\n`);
-    process.stdout.write(`${JSON.stringify(results)}\n`);
-    return 0;
-  } catch (error) {
-    if (aborted) return 2; // the closed connection is the abort's doing, not a failure to report
-    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return 1;
-  } finally {
-    clearTimeout(timer);
-    await cleanup();
-  }
+    },
+  }));
 }
 
 process.exit(await main());

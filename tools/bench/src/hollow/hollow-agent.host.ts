@@ -2,7 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { ErrorCode, PlatoError, RegisterNode, ReportAllocation, Subjects } from '@plato/contracts';
 import type { EventStore, RecordedEvent, Subscription } from '@plato/event-store';
 import { encodeJson, request } from '@plato/messaging';
-import { Arrivals } from '../apply/bench.machine.js';
+import { Arrivals } from '../shared/arrivals.counter.js';
 
 /**
  * The fake container runtime of hollow nodes: nothing runs and Docker is never called; "starting"

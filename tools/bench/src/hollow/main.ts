@@ -17,22 +17,22 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ApplyDeployment, ListDeployments, ListNodes, platoEvents } from '@plato/contracts';
 import { JetStreamEventStore } from '@plato/event-store';
 import { connectNats, request } from '@plato/messaging';
-import { NatsServerProcess, newRunId } from '@plato/testing';
-import { describeMachine, fmt, loadAverages, machineLine, median, processCpuSeconds, secs, table, type Machine } from '../apply/bench.machine.js';
-import { summarizeCpuProfile, type CpuProfileSummary } from './cpu-profile.summary.js';
+import { NatsServerProcess, newRunId, repoRoot } from '@plato/testing';
 import { HollowAgentHost, type PlanTrace } from './hollow-agent.host.js';
 import { hollowUsage, parseHollowOptions, type HollowOptions } from './hollow.options.js';
 import { JetStreamApiCounter } from './jetstream-api.counter.js';
 import { ServiceProcess } from './service.process.js';
+import { benchLog, guardedRun, parseOrExit, printResults } from '../shared/bench.main.js';
+import { summarizeCpuProfile, type CpuProfileSummary } from '../shared/cpu-profile.summary.js';
+import { describeMachine, loadAverages, machineLine, processCpuSeconds, type Machine } from '../shared/machine.describe.js';
+import { fmt, median, percentages, secs, table } from '../shared/table.format.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const target = 5_000;
-const log = (line: string): void => void process.stderr.write(`[bench:hollow] ${line}\n`);
+const log = benchLog('bench:hollow');
 
 interface PlanRow extends PlanTrace {
   /** Server time from its first to its last AllocationPlaced (ms). */
@@ -291,10 +291,9 @@ function report(r: Results): string {
   out.push('');
   out.push(`Per second (server timestamps): ${r.perSecond.map((b) => `${b.second}s ${b.placed}p/${b.started}s`).join(', ')}`);
   out.push(`Reports (at the last start): ${fmt(r.reports.accepted)} answered, ${r.reports.failed} failed${r.reports.lastFailure ? ` (last: ${r.reports.lastFailure})` : ''}; latency median ${r.reports.medianMs} ms, p99 ${r.reports.p99Ms} ms`);
-  const pcts = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v} %`).join(', ');
-  out.push(`CPU (% of one core), first apply → last start: ${pcts(r.cpuPct)}`);
-  out.push(`  while placing (→ last AllocationPlaced): ${pcts(r.cpuPctByPhase.placing)}`);
-  out.push(`  while reporting (last AllocationPlaced → last AllocationStarted): ${pcts(r.cpuPctByPhase.reporting)}`);
+  out.push(`CPU (% of one core), first apply → last start: ${percentages(r.cpuPct)}`);
+  out.push(`  while placing (→ last AllocationPlaced): ${percentages(r.cpuPctByPhase.placing)}`);
+  out.push(`  while reporting (last AllocationPlaced → last AllocationStarted): ${percentages(r.cpuPctByPhase.reporting)}`);
   out.push('');
   const per = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)} (${(v / r.allocations).toFixed(2)}/alloc)`).join(', ');
   out.push(`JetStream API requests and appends, all clients, while placing: ${per(r.jetstreamApi.placing)}`);
@@ -309,94 +308,69 @@ function report(r: Results): string {
 }
 
 async function main(): Promise<number> {
-  let parsed: HollowOptions | 'help';
-  try {
-    parsed = parseHollowOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    return 64;
-  }
-  if (parsed === 'help') {
-    process.stdout.write(`${hollowUsage}\n`);
-    return 0;
-  }
-  const options = parsed;
+  const options = parseOrExit(parseHollowOptions, hollowUsage);
+  if (typeof options === 'number') return options;
   const machine = describeMachine();
   log(machineLine(machine));
   const dir = await mkdtemp(join(tmpdir(), 'plato-bench-hollow-'));
   const cluster: Partial<Cluster> & { services: ServiceProcess[]; dir: string; profileDir: string } = { services: [], dir, profileDir: join(dir, 'profiles') };
   let nc: NatsConnection | undefined;
-  let cleaning: Promise<void> | undefined;
-  const cleanup = (): Promise<void> =>
-    (cleaning ??= (async () => {
+  return guardedRun(options.timeoutSeconds, log, (cleanup) => ({
+    run: async () => {
+      cluster.nats = await NatsServerProcess.start();
+      log(`nats-server pid ${cluster.nats.pid} on ${cluster.nats.url}, store ${cluster.nats.storeDir}`);
+      const env = {
+        ...process.env,
+        PLATO_NATS_URL: cluster.nats.url,
+        PLATO_NODE_TIMEOUT_MS: String(options.nodeTimeoutMs),
+        PLATO_SCHEDULER_NAME: 'bench-hollow',
+      };
+      for (const name of ['state-server', 'scheduler']) {
+        const service = ServiceProcess.start({
+          name,
+          main: join(repoRoot, 'apps', name, 'dist', 'main.js'),
+          env,
+          logFile: join(dir, `${name}.log`),
+          ...(options.profile ? { cpuProfileDir: join(cluster.profileDir, name) } : {}),
+        });
+        cluster.services.push(service);
+        log(`${name} pid ${service.pid}, log ${service.logFile}`);
+      }
+      nc = await connectNats({ name: 'plato-bench-hollow', servers: cluster.nats.url });
+      const conn = nc;
+      await until('the state-server to answer', 30_000, async () => (await request(conn, ListDeployments, {}, { timeoutMs: 1_000 }), true));
+      const results = await run(options, machine, cluster as Cluster, nc);
+      await cleanup();
+      results.schedulerLog = schedulerLogOf(cluster.services.find((s) => s.name === 'scheduler'));
+      if (options.profile) {
+        for (const s of cluster.services) {
+          const files = await readdir(join(cluster.profileDir, s.name)).catch(() => [] as string[]);
+          const file = files.find((f) => f.endsWith('.cpuprofile'));
+          if (file) results.profiles[s.name] = summarizeCpuProfile(join(cluster.profileDir, s.name, file));
+        }
+      }
+      printResults(report(results), results);
+      return 0;
+    },
+    cleanup: async () => {
       await Promise.race([nc?.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
       for (const s of [...cluster.services].reverse()) await s.stop().catch((error: unknown) => log(`could not stop ${s.name}: ${String(error)}`));
       await cluster.nats?.stop().catch((error: unknown) => log(`could not stop nats-server: ${String(error)}`));
       log(`stopped ${[...cluster.services.map((s) => `${s.name} (pid ${s.pid})`), `nats-server (store ${cluster.nats?.storeDir ?? '-'} removed)`].join(', ')}`);
-    })());
-  let aborted = false;
-  let failed = false;
-  const abort = (why: string, code: number) => {
-    aborted = true;
-    log(`${why}: aborting and cleaning up`);
-    void cleanup()
-      .then(() => rm(dir, { recursive: true, force: true }))
-      .finally(() => process.exit(code));
-  };
-  const timer = setTimeout(() => abort(`global timeout of ${options.timeoutSeconds} s reached`, 2), options.timeoutSeconds * 1000);
-  process.once('SIGINT', () => abort('interrupted', 130));
-  process.once('SIGTERM', () => abort('terminated', 143));
-  try {
-    cluster.nats = await NatsServerProcess.start();
-    log(`nats-server pid ${cluster.nats.pid} on ${cluster.nats.url}, store ${cluster.nats.storeDir}`);
-    const env = {
-      ...process.env,
-      PLATO_NATS_URL: cluster.nats.url,
-      PLATO_NODE_TIMEOUT_MS: String(options.nodeTimeoutMs),
-      PLATO_SCHEDULER_NAME: 'bench-hollow',
-    };
-    for (const name of ['state-server', 'scheduler']) {
-      const service = ServiceProcess.start({
-        name,
-        main: join(repoRoot, 'apps', name, 'dist', 'main.js'),
-        env,
-        logFile: join(dir, `${name}.log`),
-        ...(options.profile ? { cpuProfileDir: join(cluster.profileDir, name) } : {}),
-      });
-      cluster.services.push(service);
-      log(`${name} pid ${service.pid}, log ${service.logFile}`);
-    }
-    nc = await connectNats({ name: 'plato-bench-hollow', servers: cluster.nats.url });
-    const conn = nc;
-    await until('the state-server to answer', 30_000, async () => (await request(conn, ListDeployments, {}, { timeoutMs: 1_000 }), true));
-    const results = await run(options, machine, cluster as Cluster, nc);
-    await cleanup();
-    results.schedulerLog = schedulerLogOf(cluster.services.find((s) => s.name === 'scheduler'));
-    if (options.profile) {
-      for (const s of cluster.services) {
-        const files = await readdir(join(cluster.profileDir, s.name)).catch(() => [] as string[]);
-        const file = files.find((f) => f.endsWith('.cpuprofile'));
-        if (file) results.profiles[s.name] = summarizeCpuProfile(join(cluster.profileDir, s.name, file));
-      }
-    }
-    process.stdout.write(`${report(results)}\n\n${JSON.stringify(results)}\n`);
-    return 0;
-  } catch (error) {
-    if (aborted) return 2;
-    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    failed = true;
-    await cleanup();
-    const scheduler = cluster.services.find((s) => s.name === 'scheduler');
-    const counts = schedulerLogOf(scheduler);
-    const lastWarning = scheduler?.jsonLines().filter((l) => Number(l['level']) >= 40).at(-1);
-    log(`scheduler log: ${JSON.stringify(counts)}${lastWarning ? `; last warning: ${String(lastWarning['msg'])}: ${String(lastWarning['reason'] ?? '')} (${String(lastWarning['placements'] ?? '?')} placements)` : ''}`);
-    return 1;
-  } finally {
-    clearTimeout(timer);
-    await cleanup();
-    if (options.keep || failed) log(`kept ${dir} (service logs${options.profile ? ', CPU profiles' : ''})`);
-    else await rm(dir, { recursive: true, force: true });
-  }
+    },
+    afterAbort: () => rm(dir, { recursive: true, force: true }),
+    onFailure: async () => {
+      await cleanup();
+      const scheduler = cluster.services.find((s) => s.name === 'scheduler');
+      const counts = schedulerLogOf(scheduler);
+      const lastWarning = scheduler?.jsonLines().filter((l) => Number(l['level']) >= 40).at(-1);
+      log(`scheduler log: ${JSON.stringify(counts)}${lastWarning ? `; last warning: ${String(lastWarning['msg'])}: ${String(lastWarning['reason'] ?? '')} (${String(lastWarning['placements'] ?? '?')} placements)` : ''}`);
+    },
+    finish: async (failed) => {
+      if (options.keep || failed) log(`kept ${dir} (service logs${options.profile ? ', CPU profiles' : ''})`);
+      else await rm(dir, { recursive: true, force: true });
+    },
+  }));
 }
 
 process.exit(await main());

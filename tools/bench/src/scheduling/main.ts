@@ -13,11 +13,14 @@
  * line of all results, with a sha256 digest of each plan for comparisons across commits.
  */
 import { plan, type ClusterSnapshot, type Plan, type PlanOptions } from '@plato/scheduling';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { buildNodes, standardWorkloads, summarizeCluster, type ClusterSummary, type Workload } from './cluster.workloads.js';
 import { iterateInputs, naivePlan } from './naive.planner.js';
 import { digestOf, verifyPlan, type Verification } from './plan.verifier.js';
+import { intFlag, parseFlags, setFlag, type Flags } from '../shared/bench.args.js';
+import { benchLog, describeError, parseOrExit, printResults } from '../shared/bench.main.js';
+import { describeHost, hostLine, loadAverage1m, type Host } from '../shared/machine.describe.js';
+import { fmt, median, ratio, table } from '../shared/table.format.js';
 
 const target = 50_000;
 
@@ -36,38 +39,12 @@ const usage = `usage: npm run bench:scheduling -- [options]
   --naive-runs N   timed runs of the naive reference planner per shape, after one warm-up (default ${defaults.naiveRuns})
   --quick          a smoke run: runs 3, warmup 1, naive-runs 1`;
 
-function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
-  const options = { ...defaults };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const count = (): number => {
-      const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer`);
-      return n;
-    };
-    if (flag === '--help' || flag === '-h') return 'help';
-    else if (flag === '--runs') options.runs = count();
-    else if (flag === '--warmup') options.warmup = count();
-    else if (flag === '--naive-runs') options.naiveRuns = count();
-    else if (flag === '--quick') Object.assign(options, { runs: 3, warmup: 1, naiveRuns: 1 });
-    else throw new Error(`unknown option ${flag}\n${usage}`);
-  }
-  return options;
-}
-
-interface Machine {
-  cpuModel: string;
-  cpus: number;
-  memoryGiB: number;
-  node: string;
-}
-
-const load1m = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
-
-function describeMachine(): Machine {
-  const list = cpus();
-  return { cpuModel: list[0]?.model.trim() ?? 'unknown', cpus: list.length, memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10, node: process.version };
-}
+const flags: Flags<BenchOptions> = {
+  '--runs': intFlag('runs'),
+  '--warmup': intFlag('warmup'),
+  '--naive-runs': intFlag('naiveRuns'),
+  '--quick': setFlag({ runs: 3, warmup: 1, naiveRuns: 1 }),
+};
 
 /** The timed runs of one planner on one shape. */
 interface Measure {
@@ -85,12 +62,6 @@ interface Measure {
   /** Placements per CPU second (median): the rate on an otherwise idle core. */
   cpuRate: number;
 }
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 function measure(planner: string, placements: number, runs: number, run: () => Plan): Measure {
   const wallMs: number[] = [];
@@ -142,7 +113,7 @@ interface ShapeResult {
 interface Results {
   bench: 'scheduling';
   date: string;
-  machine: Machine;
+  machine: Host;
   loadAverage1mAtStart: number;
   loadAverage1mAtEnd: number;
   options: BenchOptions;
@@ -151,9 +122,8 @@ interface Results {
   shapes: ShapeResult[];
 }
 
-const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const ratio = (a: number, b: number): number => Math.round((a / b) * 10) / 10;
+const log = benchLog('bench');
+const ratio1 = (a: number, b: number): number => ratio(a, b, 1);
 
 function runShape(workload: Workload, options: BenchOptions): ShapeResult {
   const snapshot: ClusterSnapshot = workload.snapshot;
@@ -184,21 +154,11 @@ function runShape(workload: Workload, options: BenchOptions): ShapeResult {
     plan: planM,
     naive: naiveM,
     floor: floorM,
-    speedupWall: ratio(naiveM.medianMs, planM.medianMs),
-    speedupCpu: ratio(naiveM.cpuMicrosPerPlacement, planM.cpuMicrosPerPlacement),
-    overFloorCpu: ratio(planM.cpuMicrosPerPlacement, floorM.cpuMicrosPerPlacement),
+    speedupWall: ratio1(naiveM.medianMs, planM.medianMs),
+    speedupCpu: ratio1(naiveM.cpuMicrosPerPlacement, planM.cpuMicrosPerPlacement),
+    overFloorCpu: ratio1(planM.cpuMicrosPerPlacement, floorM.cpuMicrosPerPlacement),
     targetMet: planM.medianRate >= target,
   };
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r, i) => {
-      const line = r.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-      return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
-    })
-    .join('\n');
 }
 
 function report(results: Results): string {
@@ -207,7 +167,7 @@ function report(results: Results): string {
   const o = results.options;
   const out: string[] = [];
   out.push(`Scheduling function benchmark — ${results.date}`);
-  out.push(`machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Node ${m.node}`);
+  out.push(`machine: ${hostLine(m)}`);
   out.push(`load average (1 min): ${results.loadAverage1mAtStart} at start, ${results.loadAverage1mAtEnd} at end (${m.cpus} cores, shared)`);
   out.push(
     `cluster: ${c.nodes} nodes (${c.ready} ready, ${c.down} down, ${c.lost} lost, ${c.cordoned} cordoned; ${c.both} docker+lxd, ${c.dockerOnly} docker, ${c.lxdOnly} lxd), ` +
@@ -221,7 +181,7 @@ function report(results: Results): string {
       rows.push([s.shape, x.planner, x.bestMs.toFixed(1), x.medianMs.toFixed(1), fmt(x.bestRate), fmt(x.medianRate), x.cpuMicrosPerPlacement.toFixed(2), fmt(x.cpuRate)]);
     }
   }
-  out.push(table(rows));
+  out.push(table(rows, 2));
   out.push('(ms: wall time of one plan of 10 000 placements; CPU: user + system of this process, median run)');
   out.push('');
   out.push(
@@ -245,27 +205,17 @@ function report(results: Results): string {
 }
 
 function main(): number {
-  let parsed: BenchOptions | 'help';
-  try {
-    parsed = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    return 64;
-  }
-  if (parsed === 'help') {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  const options = parsed;
-  const machine = describeMachine();
-  const loadAverage1mAtStart = load1m();
+  const options = parseOrExit((argv) => parseFlags(argv, defaults, flags, usage), usage);
+  if (typeof options === 'number') return options;
+  const machine = describeHost();
+  const loadAverage1mAtStart = loadAverage1m();
   log(`${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${loadAverage1mAtStart}`);
   const nodes = buildNodes(options.nodes);
   const shapes: ShapeResult[] = [];
   try {
     for (const workload of standardWorkloads(nodes)) shapes.push(runShape(workload, options));
   } catch (error) {
-    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    log(`failed: ${describeError(error)}`);
     return 1;
   }
   const results: Results = {
@@ -273,14 +223,13 @@ function main(): number {
     date: new Date().toISOString(),
     machine,
     loadAverage1mAtStart,
-    loadAverage1mAtEnd: load1m(),
+    loadAverage1mAtEnd: loadAverage1m(),
     options,
     cluster: summarizeCluster(nodes),
     target,
     shapes,
   };
-  process.stdout.write(`${report(results)}\n\n`);
-  process.stdout.write(`${JSON.stringify(results)}\n`);
+  printResults(report(results), results);
   return 0;
 }
 

@@ -1,5 +1,59 @@
 import { readFileSync } from 'node:fs';
 
+/** A V8 CPU-profile node (the inspector's `Profiler.stop` and `node --cpu-prof` alike). */
+export interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+/** How much CPU time (samples or microseconds) fell on each category and on the busiest frames. */
+export interface SelfTime {
+  /** The time counted (all time not skipped). */
+  total: number;
+  /** Share of `total` by category, in %, largest first. */
+  byCategory: Record<string, number>;
+  /** The frames with the most self time: `name (file:line)` and share of `total`. */
+  top: { frame: string; pct: number }[];
+}
+
+/** Names where a category names the code a sample fell in; undefined leaves the sample out. */
+export type Classify = (url: string, name: string) => string | undefined;
+
+/** `name (file:line)`, the file shortened to its package path or its last three path parts. */
+export function frameName(url: string, name: string, line: number): string {
+  if (!url) return name;
+  const nm = url.lastIndexOf('node_modules/');
+  const tail = nm >= 0 ? url.slice(nm + 'node_modules/'.length) : url.split('/').slice(-3).join('/');
+  return `${name} (${tail}:${line + 1})`;
+}
+
+/** Sums the self time of profile nodes (`[node, time]`) by `classify`'s category and by frame. */
+export function selfTime(weights: Iterable<[ProfileNode, number]>, classify: Classify, topCount = 12): SelfTime {
+  const categories = new Map<string, number>();
+  const frames = new Map<string, number>();
+  let total = 0;
+  for (const [node, time] of weights) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = functionName || '(anonymous)';
+    const category = classify(url, name);
+    if (category === undefined) continue;
+    total += time;
+    categories.set(category, (categories.get(category) ?? 0) + time);
+    const frame = frameName(url, name, lineNumber);
+    frames.set(frame, (frames.get(frame) ?? 0) + time);
+  }
+  const pct = (t: number) => Math.round((t / (total || 1)) * 1000) / 10;
+  return {
+    total,
+    byCategory: Object.fromEntries([...categories.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, pct(v)])),
+    top: [...frames.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, topCount)
+      .map(([frame, t]) => ({ frame, pct: pct(t) })),
+  };
+}
+
 /** Where a process's CPU samples fell (from a `--cpu-prof` profile). */
 export interface CpuProfileSummary {
   /** Sampled seconds while not idle. */
@@ -10,18 +64,14 @@ export interface CpuProfileSummary {
   top: { frame: string; pct: number }[];
 }
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-
 interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
 }
 
-function origin(url: string, name: string): string {
+const origin: Classify = (url, name) => {
+  if (name === '(idle)') return undefined;
   if (name === '(garbage collector)') return 'garbage collector';
   if (name === '(program)') return 'V8/native (program)';
   const nm = url.lastIndexOf('node_modules/');
@@ -33,42 +83,18 @@ function origin(url: string, name: string): string {
   if (lib) return `@plato/${lib[2]}`;
   if (url.startsWith('node:') || url === '') return 'node core / builtins';
   return 'other';
-}
+};
 
-function shortFrame(url: string, name: string, line: number): string {
-  if (!url) return name;
-  const nm = url.lastIndexOf('node_modules/');
-  const tail = nm >= 0 ? url.slice(nm + 'node_modules/'.length) : url.split('/').slice(-3).join('/');
-  return `${name} (${tail}:${line + 1})`;
-}
-
-/** Summarizes a `.cpuprofile` written by `node --cpu-prof`: self time by origin and the top frames. */
+/** Summarizes a `.cpuprofile` written by `node --cpu-prof`: busy self time by origin and the top frames. */
 export function summarizeCpuProfile(file: string, topCount = 12): CpuProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const origins = new Map<string, number>();
-  const frames = new Map<string, number>();
-  let busy = 0;
-  for (const [id, micros] of self) {
+  const weights = [...self].flatMap(([id, micros]): [ProfileNode, number][] => {
     const node = byId.get(id);
-    if (!node) continue;
-    const name = node.callFrame.functionName || '(anonymous)';
-    if (name === '(idle)') continue;
-    busy += micros;
-    const o = origin(node.callFrame.url, name);
-    origins.set(o, (origins.get(o) ?? 0) + micros);
-    const f = shortFrame(node.callFrame.url, name, node.callFrame.lineNumber);
-    frames.set(f, (frames.get(f) ?? 0) + micros);
-  }
-  const pct = (m: number) => Math.round((m / (busy || 1)) * 1000) / 10;
-  return {
-    busySeconds: Math.round(busy / 1e4) / 100,
-    byOrigin: Object.fromEntries([...origins.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, pct(v)])),
-    top: [...frames.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, topCount)
-      .map(([frame, m]) => ({ frame, pct: pct(m) })),
-  };
+    return node ? [[node, micros]] : [];
+  });
+  const { total, byCategory, top } = selfTime(weights, origin, topCount);
+  return { busySeconds: Math.round(total / 1e4) / 100, byOrigin: byCategory, top };
 }
