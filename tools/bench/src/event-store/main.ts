@@ -26,6 +26,7 @@ import { componentCosts, type ComponentCost } from './components.js';
 import { describeMachine, machineLine, timed, type Machine, type Timing } from './meter.js';
 import { parseOptions, usage, type BenchOptions } from './options.js';
 import { profiled, type ProfileSummary } from './profile.js';
+import { topFramesLine } from '../shared/cpu-profile.summary.js';
 import { benchLog, guardedRun, parseOrExit, printResults } from '../shared/bench.main.js';
 import { loadAverage1m } from '../shared/machine.describe.js';
 import { fmt, percentages, ratio, table } from '../shared/table.format.js';
@@ -322,7 +323,7 @@ function report(results: Results): string {
       out.push('');
       out.push(`CPU profile of ${name} (share of the bench process's samples):`);
       out.push('  by category: ' + percentages(p.categories));
-      out.push('  top self time: ' + p.top.slice(0, 8).map((f) => `${f.frame} ${f.pct} %`).join('; '));
+      out.push('  top self time: ' + topFramesLine(p.top));
     }
   }
   return out.join('\n');

@@ -21,13 +21,13 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { ApplyDeployment, ListDeployments, ListNodes, platoEvents } from '@plato/contracts';
 import { JetStreamEventStore } from '@plato/event-store';
 import { connectNats, request } from '@plato/messaging';
-import { NatsServerProcess, newRunId, repoRoot } from '@plato/testing';
+import { eventually, NatsServerProcess, newRunId, repoRoot } from '@plato/testing';
 import { HollowAgentHost, type PlanTrace } from './hollow-agent.host.js';
 import { hollowUsage, parseHollowOptions, type HollowOptions } from './hollow.options.js';
 import { JetStreamApiCounter } from './jetstream-api.counter.js';
 import { ServiceProcess } from './service.process.js';
 import { benchLog, guardedRun, parseOrExit, printResults } from '../shared/bench.main.js';
-import { summarizeCpuProfile, type CpuProfileSummary } from '../shared/cpu-profile.summary.js';
+import { summarizeCpuProfile, topFramesLine, type CpuProfileSummary } from '../shared/cpu-profile.summary.js';
 import { describeMachine, loadAverages, machineLine, processCpuSeconds, type Machine } from '../shared/machine.describe.js';
 import { fmt, median, percentages, secs, table } from '../shared/table.format.js';
 
@@ -68,15 +68,6 @@ interface Results {
   jetstreamApi: { placing: Record<string, number>; reporting: Record<string, number> };
   profiles: Record<string, CpuProfileSummary>;
   target: { wanted: number; met: boolean };
-}
-
-async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; Date.now() < deadline && i < 100_000; i++) {
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${what} not within ${timeoutMs} ms`);
 }
 
 function quantile(xs: readonly number[], q: number): number {
@@ -125,10 +116,13 @@ async function run(options: HollowOptions, machine: Machine, cluster: Cluster, n
     host.startHeartbeats();
     const registerSeconds = (Date.now() - r0) / 1000;
     log(`${fmt(options.nodes)} hollow nodes registered in ${registerSeconds.toFixed(2)} s`);
-    await until(`${options.nodes} nodes ready`, 60_000, async () => {
-      const { items } = await request(nc, ListNodes, {}, { timeoutMs: 10_000 });
-      return items.filter((n) => n.state === 'ready').length >= options.nodes;
-    });
+    await eventually(
+      async () => {
+        const { items } = await request(nc, ListNodes, {}, { timeoutMs: 10_000 });
+        return items.filter((n) => n.state === 'ready').length >= options.nodes;
+      },
+      { timeoutMs: 60_000, intervalMs: 100, description: `${options.nodes} nodes ready` },
+    );
 
     const pids: Record<string, number | undefined> = { 'nats-server': cluster.nats.pid };
     for (const s of cluster.services) pids[s.name] = s.pid;
@@ -301,8 +295,8 @@ function report(r: Results): string {
   for (const [name, p] of Object.entries(r.profiles)) {
     out.push('');
     out.push(`CPU profile of the ${name} (whole life, ${p.busySeconds} s busy):`);
-    out.push('  by origin: ' + Object.entries(p.byOrigin).slice(0, 8).map(([k, v]) => `${k} ${v} %`).join(', '));
-    out.push('  top self time: ' + p.top.slice(0, 8).map((f) => `${f.frame} ${f.pct} %`).join('; '));
+    out.push('  by origin: ' + percentages(Object.fromEntries(Object.entries(p.byOrigin).slice(0, 8))));
+    out.push('  top self time: ' + topFramesLine(p.top));
   }
   return out.join('\n');
 }
@@ -338,7 +332,7 @@ async function main(): Promise<number> {
       }
       nc = await connectNats({ name: 'plato-bench-hollow', servers: cluster.nats.url });
       const conn = nc;
-      await until('the state-server to answer', 30_000, async () => (await request(conn, ListDeployments, {}, { timeoutMs: 1_000 }), true));
+      await eventually(() => request(conn, ListDeployments, {}, { timeoutMs: 1_000 }), { timeoutMs: 30_000, intervalMs: 100, description: 'the state-server to answer' });
       const results = await run(options, machine, cluster as Cluster, nc);
       await cleanup();
       results.schedulerLog = schedulerLogOf(cluster.services.find((s) => s.name === 'scheduler'));

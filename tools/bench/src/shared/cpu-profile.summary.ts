@@ -98,3 +98,11 @@ export function summarizeCpuProfile(file: string, topCount = 12): CpuProfileSumm
   const { total, byCategory, top } = selfTime(weights, origin, topCount);
   return { busySeconds: Math.round(total / 1e4) / 100, byOrigin: byCategory, top };
 }
+
+/** The first `count` frames as `frame pct %`, semicolon-separated, for a report line. */
+export function topFramesLine(top: readonly { frame: string; pct: number }[], count = 8): string {
+  return top
+    .slice(0, count)
+    .map((f) => `${f.frame} ${f.pct} %`)
+    .join('; ');
+}
