@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { ContractIssue } from '@plato/contracts';
-import type { ContainerSpec, PortProtocol, RestartPolicy } from './container-runtime.port.js';
-import { InvalidContainerSpec } from './runtime.errors.js';
+import type { ContainerInfo, ContainerSpec, CreatedContainer, PortProtocol, RestartPolicy } from './container-runtime.port.js';
+import { ContainerNameConflict, InvalidContainerSpec } from './runtime.errors.js';
 
 /** A {@link PortSpec} with its defaults filled in. */
 export interface NormalizedPort {
@@ -115,4 +115,21 @@ export function normalizeSpec(spec: ContainerSpec): NormalizedSpec {
 
 function isPort(value: unknown): boolean {
   return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
+}
+
+/**
+ * What `create` returns when a container of the spec's name already exists: that container, if it
+ * runs the spec's image with the spec's labels; otherwise a {@link ContainerNameConflict} saying
+ * what differs. The one rule of idempotent create, shared by every adapter.
+ */
+export function existingOrConflict(s: NormalizedSpec, found: ContainerInfo): CreatedContainer {
+  if (found.image !== s.image) throw new ContainerNameConflict(s.name, `it runs ${found.image}, the spec asks for ${s.image}`);
+  const differing = Object.entries(s.labels).filter(([key, value]) => found.labels[key] !== value);
+  if (differing.length > 0) {
+    throw new ContainerNameConflict(
+      s.name,
+      `labels ${differing.map(([k, v]) => `${k}=${v}`).join(', ')} differ (${differing.map(([k]) => `${k}=${found.labels[k] ?? '<none>'}`).join(', ')})`,
+    );
+  }
+  return { id: found.id, name: found.name, created: false };
 }

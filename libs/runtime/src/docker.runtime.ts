@@ -12,10 +12,9 @@ import {
   type PortProtocol,
   type PublishedPort,
 } from './container-runtime.port.js';
-import { normalizeSpec, type NormalizedSpec } from './container-spec.rules.js';
+import { existingOrConflict, normalizeSpec, type NormalizedSpec } from './container-spec.rules.js';
 import { demuxDockerStream, framesText } from './docker-stream.codec.js';
 import {
-  ContainerNameConflict,
   ContainerNotFound,
   ContainerNotRunning,
   ImageNotFound,
@@ -198,12 +197,7 @@ export class DockerRuntime extends ContainerRuntime {
       found = await this.inspect(s.name);
     }
     if (!found) throw this.failure('create', s.name, cause);
-    if (found.image !== s.image) throw new ContainerNameConflict(s.name, `it runs ${found.image}, the spec asks for ${s.image}`);
-    const differing = Object.entries(s.labels).filter(([key, value]) => found.labels[key] !== value);
-    if (differing.length > 0) {
-      throw new ContainerNameConflict(s.name, `labels ${differing.map(([k, v]) => `${k}=${v}`).join(', ')} differ (${differing.map(([k]) => `${k}=${found.labels[k] ?? '<none>'}`).join(', ')})`);
-    }
-    return { id: found.id, name: found.name, created: false };
+    return existingOrConflict(s, found);
   }
 
   private containerFailure(operation: string, id: string, error: unknown): Error {

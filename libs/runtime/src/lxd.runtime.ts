@@ -14,7 +14,7 @@ import {
   type ImageInfo,
   type PortProtocol,
 } from './container-runtime.port.js';
-import { normalizeSpec, type NormalizedPort, type NormalizedSpec } from './container-spec.rules.js';
+import { existingOrConflict, normalizeSpec, type NormalizedPort, type NormalizedSpec } from './container-spec.rules.js';
 import {
   CommandKey,
   ImageRefKey,
@@ -38,7 +38,6 @@ import {
 } from './lxd-config.codec.js';
 import { LxdApiError, LxdClient, type LxdOperation } from './lxd.client.js';
 import {
-  ContainerNameConflict,
   ContainerNotFound,
   ContainerNotRunning,
   ImageNotFound,
@@ -363,12 +362,7 @@ export class LxdRuntime extends ContainerRuntime {
       found = await this.inspect(s.name);
     }
     if (!found) throw this.failure('create', s.name, cause);
-    if (found.image !== s.image) throw new ContainerNameConflict(s.name, `it runs ${found.image}, the spec asks for ${s.image}`);
-    const differing = Object.entries(s.labels).filter(([key, value]) => found.labels[key] !== value);
-    if (differing.length > 0) {
-      throw new ContainerNameConflict(s.name, `labels ${differing.map(([k, v]) => `${k}=${v}`).join(', ')} differ (${differing.map(([k]) => `${k}=${found.labels[k] ?? '<none>'}`).join(', ')})`);
-    }
-    return { id: found.id, name: found.name, created: false };
+    return existingOrConflict(s, found);
   }
 
   private async instance(id: string): Promise<LxdInstance | null> {
