@@ -1,28 +1,17 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  ApplyDeployment,
-  GetDeployment,
-  GetNode,
-  ListAllocations,
-  StreamHistory,
-  Streams,
-  SubmitPlan,
-  platoEvents,
-  type AllocationView,
-  type DeploymentSpecInput,
-} from '@plato/contracts';
+import { GetNode, SubmitPlan, platoEvents, type DeploymentSpecInput } from '@plato/contracts';
 import { JetStreamEventStore } from '@plato/event-store';
 import { connectNats, createLogger, request } from '@plato/messaging';
 import { DockerRuntime, LxdClient, LxdRuntime, type ContainerInfo, type ContainerRuntime } from '@plato/runtime';
 import { NatsServerProcess, eventually, newRunId, type ServiceProcess } from '@plato/testing';
 import { ContainerLabels, containerNameOf, lxdTarballName, startAgent, type RunningAgent } from '../src/index.js';
+import { TestControlPlane, commandId } from './control-plane.client.js';
 import { startStateServer } from './state-server.process.js';
 
 const imagesDir = fileURLToPath(new URL('../../../tools/images/', import.meta.url));
@@ -30,7 +19,6 @@ const builtTarball = join(process.env['PLATO_IMAGE_CACHE'] ?? join(imagesDir, '.
 const image = 'plato/busybox:latest';
 const greeting = 'Hello from Plato busybox';
 const logger = createLogger('agent-lxd-test');
-const commandId = () => `cmd-${randomUUID()}`;
 const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> => {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)));
@@ -83,38 +71,10 @@ describe('agent with Docker and LXD on one node', () => {
     agentStop = undefined;
   };
 
-  const deploy = async (name: string, spec: Partial<DeploymentSpecInput>, replicas: number): Promise<string[]> => {
-    await request(client, ApplyDeployment, { commandId: commandId(), spec: { name, image, replicas, ...spec } });
-    const deployment = await request(client, GetDeployment, { name });
-    const allocIds = Array.from({ length: replicas }, (_, i) => `${run}-${name}-${i}`);
-    await request(client, SubmitPlan, {
-      commandId: commandId(),
-      plan: {
-        basedOn: deployment.revision,
-        createdAt: Date.now(),
-        placements: allocIds.map((allocId, index) => ({
-          allocId,
-          nodeId,
-          namespace: 'default',
-          deployment: name,
-          version: deployment.version,
-          index,
-          resources: { cpu: deployment.spec.resources.cpu, memory: deployment.spec.resources.memory },
-        })),
-        stops: [],
-        unplaced: [],
-      },
-    });
-    return allocIds;
-  };
-
-  const allocation = async (allocId: string): Promise<AllocationView> => {
-    const { items } = await request(client, ListAllocations, { nodeId, includeTerminal: true });
-    const found = items.find((item) => item.allocId === allocId);
-    if (!found) throw new Error(`allocation ${allocId} is not listed`);
-    return found;
-  };
-  const history = async (allocId: string) => (await request(client, StreamHistory, { stream: Streams.allocation(nodeId, allocId) })).events;
+  const plane = new TestControlPlane(() => client, run, nodeId);
+  const deploy = (name: string, spec: Partial<DeploymentSpecInput>, replicas: number) => plane.deploy(name, { image, ...spec }, replicas);
+  const allocation = (allocId: string) => plane.allocation(allocId);
+  const history = (allocId: string) => plane.history(allocId);
   const withStatus = (allocId: string, status: string, timeoutMs = 15_000) =>
     eventually(
       async () => {
