@@ -16,7 +16,9 @@ export class AllocationCommandHandler {
    * ReportAllocation: started, exited, failed or stopped. A report that changes nothing writes
    * nothing; NOT_FOUND for an allocation never placed; CONFLICT when the allocation lives on
    * another node than the reporter's (its stream is found through the projection, so the
-   * Allocation aggregate itself refuses the reporter).
+   * Allocation aggregate itself refuses the reporter). An allocation never moves, so a node the
+   * projection already knows is final; only an allocation it does not hold yet waits for it to
+   * catch up with the log.
    */
   async report(command: ParsedRequestOf<typeof ReportAllocation>): Promise<CommandAccepted> {
     const placedOn = await this.nodeOf(command.allocId);
@@ -29,6 +31,7 @@ export class AllocationCommandHandler {
   }
 
   private async nodeOf(allocId: string): Promise<string | undefined> {
-    return (await this.readModel.caughtUp()).allocation(allocId)?.placement.nodeId;
+    const known = this.readModel.current().allocation(allocId)?.placement.nodeId;
+    return known ?? (await this.readModel.caughtUp()).allocation(allocId)?.placement.nodeId;
   }
 }

@@ -38,6 +38,13 @@ export interface StreamCommand<C> {
    * events (a scheduler's bookkeeping) still lead to deciding again.
    */
   readonly conflictsWith?: (event: RecordedEvent) => boolean;
+  /**
+   * The caller saw no event on the stream in a read model caught up with the log (a placement the
+   * plan checker found new): the first attempt decides on the initial state and appends expecting
+   * `no_stream` without reading the stream. If the stream exists after all, the append is refused
+   * and the command is loaded and decided as usual.
+   */
+  readonly knownEmpty?: boolean;
 }
 
 /**
@@ -52,6 +59,8 @@ export interface StreamCommand<C> {
  * - Without `ifRevision`, a concurrent writer's append makes it decide again on the new state
  *   (up to 5 times) — unless that append holds an event `conflictsWith` names: then it is a
  *   WrongExpectedRevision naming the revision it read and the one it found.
+ * - With `knownEmpty`, the first attempt skips the read (one round trip less); a stream that is not
+ *   empty after all refuses the append, and the command is decided again on what it holds.
  * - Errors the decider throws (tagged PlatoErrors) reach the caller unchanged.
  */
 @Injectable()
@@ -62,7 +71,7 @@ export class AggregateCommandRunner {
   async execute<S, C, E extends DecidedEvent>(decider: AggregateDecider<S, C, E>, request: StreamCommand<C>): Promise<CommandAccepted> {
     const { stream, commandId, ifRevision } = request;
     for (let attempt = 1; ; attempt++) {
-      const recorded = await this.store.readStream(stream);
+      const recorded = attempt === 1 && request.knownEmpty ? [] : await this.store.readStream(stream);
       const revision = recorded.at(-1)?.position ?? 0;
       const earlier = recorded.filter((event) => event.metadata[commandIdKey] === commandId);
       if (earlier.length > 0) return accepted(stream, earlier.at(-1)!.position, earlier);

@@ -15,7 +15,8 @@ import { placementDecider } from './placement.decider.js';
  * {@link PlanRefused}). An accepted one writes, each through the {@link AggregateCommandRunner}:
  *
  * - `AllocationPlaced` on `alloc.<nodeId>.<allocId>` per placement (a new stream: expected
- *   `no_stream`), carrying the current version's full spec;
+ *   `no_stream`), carrying the current version's full spec; an allocation the caught-up read model
+ *   does not hold is appended without reading its stream first (`knownEmpty`);
  * - `AllocationStopRequested` per stop;
  * - then `DeploymentPlacementBlocked` / `DeploymentPlacementUnblocked` on deployment streams.
  *
@@ -43,6 +44,7 @@ export class PlanApplier {
     const projection = await this.readModel.caughtUp();
     const check = checkPlan(projection, plan);
     if (!check.ok) throw new PlanRefused(check.reasons);
+    const known = new Set(check.placements.filter((placement) => projection.allocation(placement.allocId) !== undefined).map((placement) => placement.allocId));
     const [placed, stopped] = await Promise.all([
       Promise.all(
         check.placements.map((placement) =>
@@ -51,6 +53,7 @@ export class PlanApplier {
             command: { type: 'PlaceAllocation', placement },
             commandId,
             messageId: `${commandId}:${placement.allocId}`,
+            knownEmpty: !known.has(placement.allocId),
           }),
         ),
       ),
