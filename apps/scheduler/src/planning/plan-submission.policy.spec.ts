@@ -1,5 +1,5 @@
 import type { Plan, Unplaced } from '@plato/scheduling';
-import { firstBatch, unplacedSignature, worthSubmitting, type BlockageView, type RecordedBlockage } from './plan-submission.policy.js';
+import { planParts, unplacedSignature, worthSubmitting, type BlockageView, type RecordedBlockage } from './plan-submission.policy.js';
 
 const unplaced: Unplaced = {
   namespace: 'default',
@@ -50,23 +50,48 @@ describe('worthSubmitting', () => {
   });
 });
 
-describe('firstBatch', () => {
+describe('planParts', () => {
   const stop = (i: number) => ({ allocId: `old-${i}`, nodeId: 'n1', reason: 'outdated' as const });
   const place = (i: number) => ({ allocId: `new-${i}`, nodeId: 'n1', namespace: 'default', deployment: 'web', version: 2, index: i, resources: { cpu: 10, memory: 4 } });
 
-  it('sends a plan within the limit whole', () => {
+  it('sends a plan within the limit whole, as one part', () => {
     const plan = planOf({ stops: [stop(0)], placements: [place(0)] });
-    expect(firstBatch(plan, 2)).toBe(plan);
+    expect(planParts(plan, 2)).toEqual([plan]);
+    expect(planParts(planOf(), 2)).toEqual([planOf()]);
   });
 
-  it('sends every stop before any placement, and placements only when all stops fit', () => {
+  it('cuts every stop before any placement, each part within the limit', () => {
     const plan = planOf({ stops: [stop(0), stop(1)], placements: [place(0), place(1), place(2)] });
-    expect(firstBatch(plan, 3)).toMatchObject({ stops: [stop(0), stop(1)], placements: [place(0)] });
-    expect(firstBatch(plan, 1)).toMatchObject({ stops: [stop(0)], placements: [] });
+    expect(planParts(plan, 3).map((part) => [part.stops, part.placements])).toEqual([
+      [[stop(0), stop(1)], [place(0)]],
+      [[], [place(1), place(2)]],
+    ]);
+    expect(planParts(plan, 1).map((part) => [part.stops, part.placements])).toEqual([
+      [[stop(0)], []],
+      [[stop(1)], []],
+      [[], [place(0)]],
+      [[], [place(1)]],
+      [[], [place(2)]],
+    ]);
   });
 
-  it('keeps what could not be placed, whatever the cut', () => {
+  it('keeps every change exactly once, in order', () => {
+    const plan = planOf({ stops: [0, 1, 2, 3, 4].map(stop), placements: [0, 1, 2, 3, 4, 5, 6].map(place) });
+    for (const limit of [1, 2, 3, 5, 7, 11, 12]) {
+      const parts = planParts(plan, limit);
+      expect(parts.flatMap((part) => part.stops)).toEqual(plan.stops);
+      expect(parts.flatMap((part) => part.placements)).toEqual(plan.placements);
+      expect(parts.every((part) => part.stops.length + part.placements.length <= limit && part.basedOn === plan.basedOn)).toBe(true);
+    }
+  });
+
+  it('carries what could not be placed in every part', () => {
     const unplaced = { namespace: 'default', deployment: 'web', version: 2, count: 1, reasons: [], summary: '1 node: cordoned' };
-    expect(firstBatch(planOf({ placements: [place(0), place(1)], unplaced: [unplaced] }), 1).unplaced).toEqual([unplaced]);
+    const parts = planParts(planOf({ placements: [place(0), place(1)], unplaced: [unplaced] }), 1);
+    expect(parts.map((part) => part.unplaced)).toEqual([[unplaced], [unplaced]]);
+  });
+
+  it('refuses a limit below one change', () => {
+    expect(() => planParts(planOf(), 0)).toThrow(RangeError);
   });
 });

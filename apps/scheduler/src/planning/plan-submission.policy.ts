@@ -52,15 +52,24 @@ function blockagesDiffer(unplaced: readonly Unplaced[], view: BlockageView): boo
 }
 
 /**
- * The part of a plan sent in one request: every stop first, then placements, at most `maxChanges`
- * of them together, with all of the plan's unplaced entries. A request must stay under NATS's
- * payload limit (1 MiB by default; ~200 bytes per placement); what is left over is planned again
- * once this part is in the log. Stops go first because placements may rely on the room they free,
- * and fewer placements never break the state-server's replica or capacity checks.
+ * A plan cut into the requests that carry it, in the order they are to be applied: every stop
+ * first, then the placements, at most `maxChanges` changes a request, each with all of the plan's
+ * unplaced entries (so no part ends a blockage another part records). A request must stay under
+ * NATS's payload limit (1 MiB by default; ~200 bytes per placement). Stops go first because
+ * placements may rely on the room they free; the state-server checks each part against the log
+ * as it is when that part is applied, so a part never breaks its replica or capacity checks, and
+ * a part refused as stale leaves the earlier ones valid. A plan within the limit is one part,
+ * itself; an empty plan too.
  */
-export function firstBatch(plan: Plan, maxChanges: number): Plan {
-  if (plan.stops.length + plan.placements.length <= maxChanges) return plan;
-  const stops = plan.stops.slice(0, maxChanges);
-  const placements = stops.length < plan.stops.length ? [] : plan.placements.slice(0, maxChanges - stops.length);
-  return { ...plan, stops, placements };
+export function planParts(plan: Plan, maxChanges: number): Plan[] {
+  if (!Number.isInteger(maxChanges) || maxChanges < 1) throw new RangeError(`maxChanges must be a whole number ≥ 1, not ${maxChanges}`);
+  if (plan.stops.length + plan.placements.length <= maxChanges) return [plan];
+  const parts: Plan[] = [];
+  for (let start = 0; start < plan.stops.length + plan.placements.length; start += maxChanges) {
+    const end = start + maxChanges;
+    const stops = plan.stops.slice(start, end);
+    const placements = plan.placements.slice(Math.max(0, start - plan.stops.length), Math.max(0, end - plan.stops.length));
+    parts.push({ ...plan, stops, placements });
+  }
+  return parts;
 }

@@ -6,7 +6,10 @@ import type { EventStore, Subscription } from '@plato/event-store';
 import { createLogger, request, type Logger } from '@plato/messaging';
 import { plan, type Plan } from '@plato/scheduling';
 import { allocationIdFactory } from './allocation-id.factory.js';
-import { firstBatch, unplacedSignature, worthSubmitting, type BlockageView } from './plan-submission.policy.js';
+import { planParts, unplacedSignature, worthSubmitting, type BlockageView } from './plan-submission.policy.js';
+
+/** Parts of one plan sent to the state-server and not yet answered, at most. */
+const partsInFlight = 2;
 
 /** Tells whether this process may act as the scheduler now. */
 export interface Leadership {
@@ -29,7 +32,7 @@ export interface PlanningLoopOptions {
   tickMs: number;
   /** How long to wait for the state-server's answer to a plan (ms; default 5 000). */
   submitTimeoutMs?: number;
-  /** Stops and placements sent in one plan at most; the rest follow in the next (default 2 000). */
+  /** Stops and placements sent in one request at most; a larger plan is sent in several parts (default 2 000). */
   maxPlanChanges?: number;
   /** Wall-clock time for `plan()`'s `now` (default `Date.now`). */
   now?: () => number;
@@ -54,7 +57,8 @@ export interface PlanningStats {
  * plan with `plan()` and submits it with `SubmitPlan`.
  *
  * - Planning runs after events (debounced), on a periodic tick, and when leadership is gained;
- *   one pass at a time, so at most one plan is in flight.
+ *   one pass at a time, so at most one plan is in flight. A plan larger than one request is sent
+ *   as several parts ({@link planParts}), back to back, without planning again between them.
  * - It never plans from a projection behind what it knows the log holds: at start it waits for
  *   the log's last position, after an applied plan for the plan's position, after a CONFLICT for
  *   the log's position then (and backs off when the conflicts repeat or the log did not move).
@@ -155,40 +159,54 @@ export class PlanningLoop {
     const taken = new Set(snapshot.allocations.map((a) => a.id));
     const result = plan(snapshot, { now: this.now(), newId: allocationIdFactory(taken, this.randomHex) });
     if (!worthSubmitting(result, this.blockages(snapshot.deployments), this.lastSent)) return;
-    if (!this.options.leadership.isLeader()) return;
-    const batch = firstBatch(result, this.options.maxPlanChanges ?? 2_000);
-    if (batch !== result) this.again = true;
-    await this.submit(batch);
+    await this.submitParts(planParts(result, this.options.maxPlanChanges ?? 2_000));
   }
 
-  private async submit(result: Plan): Promise<void> {
+  /**
+   * Sends the parts of one plan in order, the next while the state-server still applies the one
+   * before (at most {@link partsInFlight} unanswered), so that it never waits for a pass of the
+   * scheduler between them; stops sending after a part that was not applied.
+   */
+  private async submitParts(parts: readonly Plan[]): Promise<void> {
+    const inFlight = new Set<Promise<boolean>>();
+    let failed = false;
+    for (const part of parts) {
+      if (failed || this.stopped || !this.options.leadership.isLeader()) break;
+      const sent: Promise<boolean> = this.submit(part).finally(() => inFlight.delete(sent));
+      inFlight.add(sent);
+      if (inFlight.size >= partsInFlight) failed = !(await Promise.race(inFlight));
+    }
+    const answers = await Promise.all(inFlight);
+    if (failed || answers.includes(false)) this.again = true;
+  }
+
+  private async submit(result: Plan): Promise<boolean> {
     const commandId = `plan-${result.basedOn}-${this.randomHex()}`;
     const summary = { basedOn: result.basedOn, placements: result.placements.length, stops: result.stops.length, unplaced: result.unplaced.length };
     try {
       const reply = await request(this.options.nc, SubmitPlan, { commandId, plan: payloadOf(result) }, { timeoutMs: this.options.submitTimeoutMs ?? 5_000 });
-      this.waitFor = reply.position;
+      this.waitFor = Math.max(this.waitFor, reply.position);
       this.repeatedConflicts = 0;
       this.lastSent = unplacedSignature(result.unplaced);
       this.counts.applied += 1;
       this.counts.placed += reply.placed;
       this.logger.info({ ...summary, commandId, position: reply.position, placed: reply.placed, stopped: reply.stopped }, 'plan applied');
+      return true;
     } catch (error) {
       if (error instanceof PlatoError && error.code === ErrorCode.Conflict) {
         this.counts.conflicts += 1;
         this.repeatedConflicts += 1;
         const logPosition = await this.options.eventStore.lastPosition();
-        this.waitFor = logPosition;
+        this.waitFor = Math.max(this.waitFor, logPosition);
         if (this.repeatedConflicts > 1 || logPosition <= result.basedOn) this.holdOff(Math.min(2_000, 50 * 2 ** (this.repeatedConflicts - 1)));
         this.logger.warn({ ...summary, commandId, logPosition, reason: error.message }, 'plan refused as stale; planning again');
-        this.again = true;
-        return;
+        return false;
       }
       if (error instanceof PlatoError && error.code === ErrorCode.Unavailable) {
         this.logger.warn({ ...summary, commandId, reason: error.message }, 'plan not answered; planning again');
-        this.waitFor = await this.options.eventStore.lastPosition().catch(() => this.waitFor);
+        this.waitFor = Math.max(this.waitFor, await this.options.eventStore.lastPosition().catch(() => this.waitFor));
         this.holdOff(500);
-        this.again = true;
-        return;
+        return false;
       }
       throw error;
     }
