@@ -55,6 +55,13 @@ export interface JetStreamEventStoreOptions {
   batchSize?: number;
 }
 
+/**
+ * Appends of one stream {@link JetStreamEventStore.readStream} fetches by direct gets, one request
+ * each, before it reads the rest of a longer stream through an ordered consumer (about five
+ * requests to set up and remove, then batches).
+ */
+const directReadLimit = 8;
+
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
@@ -62,8 +69,10 @@ const encoder = new TextEncoder();
  * The production event store: one JetStream stream (`PLATO_EVENTS`, file storage, no limits of age,
  * count or size), one subject per stream (`plato.ev.<stream>`), one message per append holding its
  * events as a JSON array, the types in the `Plato-Event-Type` header. Expected revisions go through
- * `Nats-Expected-Last-Subject-Sequence`, idempotency through `Nats-Msg-Id`; reads and subscriptions
- * use ordered consumers, which the client recreates after a reconnect from the last position seen.
+ * `Nats-Expected-Last-Subject-Sequence`, idempotency through `Nats-Msg-Id`. A stream is read by
+ * direct gets (its last append, then each append by `next_by_subj`) while it is short, and through
+ * an ordered consumer past {@link directReadLimit} appends; the whole log and subscriptions use
+ * ordered consumers, which the client recreates after a reconnect from the last position seen.
  * See docs/event-store.md.
  */
 export class JetStreamEventStore extends EventStore {
@@ -156,11 +165,24 @@ export class JetStreamEventStore extends EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     checkStreamName(stream);
+    const subject = this.subject(stream);
+    const from = options.fromRevision ?? 0;
+    const maxCount = options.maxCount ?? Infinity;
     const events: RecordedEvent[] = [];
-    if ((await this.streamRevision(stream)) <= (options.fromRevision ?? 0)) return events;
-    for await (const event of this.read(this.subject(stream), (options.fromRevision ?? 0) + 1, options.maxCount)) {
-      events.push(event);
+    const last = await this.jsm.direct.getMessage(this.options.streamName, { last_by_subj: subject });
+    if (!last || last.seq <= from || maxCount <= 0) return events;
+    let next = from + 1;
+    for (let gets = 0; gets < directReadLimit; gets++) {
+      const msg = next === last.seq ? last : await this.jsm.direct.getMessage(this.options.streamName, { seq: next, next_by_subj: subject });
+      if (!msg || msg.seq > last.seq) return events;
+      for (const event of this.decode(msg, msg.time)) {
+        if (events.length >= maxCount) return events;
+        events.push(event);
+      }
+      if (msg.seq === last.seq || events.length >= maxCount) return events;
+      next = msg.seq + 1;
     }
+    for await (const event of this.read(subject, next, maxCount - events.length)) events.push(event);
     return events;
   }
 

@@ -66,6 +66,26 @@ export function eventStoreContract(adapter: string, open: () => Promise<StoreUnd
       expect((await store.readStream(s('c2'), { maxCount: 2 })).length).toBe(2);
     });
 
+    it('reads a long stream of multi-event appends whole, from any revision and up to any count', async () => {
+      const positions: number[] = [];
+      for (let i = 1; i <= 20; i++) {
+        positions.push((await store.append(s('long'), [inc(i), { type: 'Noted', data: { text: `n${i}` } }])).position);
+        await store.append(s('long-neighbour'), [inc(i)]);
+      }
+      const all = await store.readStream(s('long'));
+      expect(all.map((e) => e.position)).toEqual(positions.flatMap((p) => [p, p]));
+      expect(all.map((e) => e.index)).toEqual(positions.flatMap(() => [0, 1]));
+      expect(all.filter((e) => e.type === 'Incremented').map((e) => (e.data as { by: number }).by)).toEqual(positions.map((_, i) => i + 1));
+      for (const from of [0, 3, 7, 8, 9, 15, 19, 20]) {
+        const read = await store.readStream(s('long'), { fromRevision: from === 0 ? 0 : positions[from - 1]! });
+        expect(read.map((e) => e.position)).toEqual(positions.slice(from).flatMap((p) => [p, p]));
+      }
+      for (const maxCount of [1, 2, 15, 16, 17, 33, 40, 41]) {
+        expect(await store.readStream(s('long'), { maxCount })).toEqual(all.slice(0, maxCount));
+      }
+      expect(await store.readStream(s('long'), { fromRevision: positions[10]!, maxCount: 5 })).toEqual(all.slice(22, 27));
+    });
+
     it('refuses a stale expected revision, naming the stream, the expected and the actual revision, and writes nothing', async () => {
       const first = await store.append(s('c3'), [inc()], { expectedRevision: 'no_stream' });
       const second = await store.append(s('c3'), [inc()], { expectedRevision: first.position });
