@@ -43,7 +43,8 @@ export const applyUsage = `usage: npm run bench:apply -- [options]
   --timeout S        abort the whole run after S seconds (default ${defaultApplyOptions.timeoutSeconds})
   --quick            a smoke run: sizes 1,10, one round each`;
 
-const flags: Flags<ApplyOptions> = {
+/** The flags of the apply benchmark (the LXD one takes them too). */
+export const applyFlags: Flags<ApplyOptions> = {
   '--sizes': intListFlag('sizes'),
   '--rounds': intFlag('rounds'),
   '--single-rounds': intFlag('singleRounds'),
@@ -56,5 +57,5 @@ const flags: Flags<ApplyOptions> = {
 
 /** Parses `argv` (without node and the script). Throws on an unknown flag or a bad value. */
 export function parseApplyOptions(argv: readonly string[]): ApplyOptions | 'help' {
-  return parseFlags(argv, defaultApplyOptions, flags, applyUsage);
+  return parseFlags(argv, defaultApplyOptions, applyFlags, applyUsage);
 }

@@ -1,5 +1,6 @@
 import { request, type IncomingMessage } from 'node:http';
 import { Arrivals } from '../shared/arrivals.counter.js';
+import type { EngineWatch, RoundEngine } from './apply.rounds.js';
 
 /** A container as the engine lists it. */
 export interface EngineContainer {
@@ -19,7 +20,7 @@ export interface StartWatch {
  * node:http (no client library): list and remove containers by label, and watch `start` events.
  * Every call names a label the bench put on its own containers, so nothing else is touched.
  */
-export class DockerEngine {
+export class DockerEngine implements RoundEngine {
   constructor(private readonly socketPath = process.env['PLATO_DOCKER_SOCKET'] ?? '/var/run/docker.sock') {}
 
   private call(method: string, path: string, timeoutMs = 30_000): Promise<{ status: number; body: string }> {
@@ -65,6 +66,18 @@ export class DockerEngine {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`containers labelled ${label} still exist after ${timeoutMs} ms`);
+  }
+
+  /** The start events of the containers carrying `label`, as an apply round reads them. */
+  async watch(label: string): Promise<EngineWatch> {
+    const { starts, close } = await this.watchStarts(label);
+    return {
+      times: async (n, timeoutMs) => {
+        await starts.waitFor(n, timeoutMs, `${n} container starts labelled ${label}`);
+        return { started: starts.all.slice(0, n) };
+      },
+      close,
+    };
   }
 
   /** Starts watching container `start` events of containers carrying `label`. Resolves once subscribed. */

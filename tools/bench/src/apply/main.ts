@@ -20,17 +20,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { GetNode, platoEvents } from '@plato/contracts';
+import { platoEvents } from '@plato/contracts';
 import { JetStreamEventStore } from '@plato/event-store';
-import { connectNats, request } from '@plato/messaging';
+import { connectNats } from '@plato/messaging';
 import { newRunId, repoRoot } from '@plato/testing';
 import { ApplyRunner, type ApplyRound } from './apply.rounds.js';
 import { applyUsage, parseApplyOptions, type ApplyOptions } from './apply.options.js';
 import { DockerEngine } from './docker.engine.js';
 import { floorRound, type FloorRound, type FloorSpec } from './docker-run.floor.js';
+import { requireNodeRoom } from './node-room.check.js';
 import { PlatoUpProcess } from './plato-up.process.js';
 import { benchLog, guardedRun, parseOrExit, printResults } from '../shared/bench.main.js';
-import { describeMachine, loadAverages, machineLine, processCpuSeconds, type Machine } from '../shared/machine.describe.js';
+import { describeMachine, loadAverages, machineLine, startCpuMeter, type Machine } from '../shared/machine.describe.js';
 import { median, percentages, ratio, secs, table } from '../shared/table.format.js';
 
 const targets: Record<number, number> = { 1: 1.2, 50: 1.3 };
@@ -67,7 +68,7 @@ interface Results {
 function summarize(replicas: number, applies: ApplyRound[], floors: FloorRound[]): SizeResult {
   const pick = (f: (xs: number[]) => number) => ({
     reportedMs: f(applies.map((a) => a.reportedMs)),
-    dockerMs: f(applies.map((a) => a.dockerMs)),
+    dockerMs: f(applies.map((a) => a.engineMs)),
     floorMs: f(floors.map((a) => a.cliMs)),
     floorDockerMs: f(floors.map((a) => a.dockerMs)),
   });
@@ -89,13 +90,8 @@ function summarize(replicas: number, applies: ApplyRound[], floors: FloorRound[]
 }
 
 async function run(options: ApplyOptions, machine: Machine, up: PlatoUpProcess, nc: NatsConnection, docker: DockerEngine, nodeId: string, runId: string): Promise<Results> {
-  const node = await request(nc, GetNode, { nodeId });
-  const free = { cpu: node.capacity.cpu - node.allocated.cpu, memory: node.capacity.memory - node.allocated.memory };
-  const largest = Math.max(...options.sizes);
-  if (largest * options.cpu > free.cpu || largest * options.memory > free.memory) {
-    throw new Error(`${largest} replicas of ${options.cpu} m / ${options.memory} MiB do not fit node ${nodeId} (free ${free.cpu} m / ${free.memory} MiB): lower --cpu/--memory`);
-  }
-  log(`node ${nodeId}: capacity ${node.capacity.cpu} m / ${node.capacity.memory} MiB; replicas ${options.cpu} m / ${options.memory} MiB`);
+  const capacity = await requireNodeRoom(nc, nodeId, Math.max(...options.sizes), options.cpu, options.memory);
+  log(`node ${nodeId}: capacity ${capacity.cpu} m / ${capacity.memory} MiB; replicas ${options.cpu} m / ${options.memory} MiB`);
 
   const command = ['busybox', 'httpd', '-f', '-p', '8080', '-h', '/www'];
   const floorSpec: FloorSpec = { image: options.image, command, cpu: options.cpu, memory: options.memory, containerPort: 8080 };
@@ -103,7 +99,7 @@ async function run(options: ApplyOptions, machine: Machine, up: PlatoUpProcess, 
   const runner = new ApplyRunner({
     nc,
     store,
-    docker,
+    engine: docker,
     nodeId,
     roundTimeoutMs: options.roundTimeoutSeconds * 1000,
     template: {
@@ -123,10 +119,7 @@ async function run(options: ApplyOptions, machine: Machine, up: PlatoUpProcess, 
     await runner.round(`warm-${suffix}`, 1);
     await floorRound(docker, floorSpec, runLabel, `plato-bench-floor-${suffix}-warm`, 1, timeoutMs);
 
-    const pids = { ...up.pids };
-    const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, processCpuSeconds(pid)]));
-    const bench0 = process.cpuUsage();
-    const t0 = Date.now();
+    const cpuShares = startCpuMeter({ ...up.pids });
     const sizes: SizeResult[] = [];
     for (const n of options.sizes) {
       const applies: ApplyRound[] = [];
@@ -136,7 +129,7 @@ async function run(options: ApplyOptions, machine: Machine, up: PlatoUpProcess, 
         const doApply = async () => {
           const a = await runner.round(`b${n}-r${r}-${suffix}`, n);
           applies.push(a);
-          log(`apply ${n}: reported running ${secs(a.reportedMs)} s, containers running ${secs(a.dockerMs)} s, delete ${secs(a.deleteMs)} s`);
+          log(`apply ${n}: reported running ${secs(a.reportedMs)} s, containers running ${secs(a.engineMs)} s, delete ${secs(a.deleteMs)} s`);
         };
         const doFloor = async () => {
           const f = await floorRound(docker, floorSpec, runLabel, `plato-bench-floor-${suffix}-n${n}r${r}`, n, timeoutMs);
@@ -147,15 +140,7 @@ async function run(options: ApplyOptions, machine: Machine, up: PlatoUpProcess, 
       }
       sizes.push(summarize(n, applies, floors));
     }
-    const wall = (Date.now() - t0) / 1000;
-    const cpuPct: Record<string, number> = {};
-    for (const [k, pid] of Object.entries(pids)) {
-      const a = cpu0[k];
-      const b = processCpuSeconds(pid);
-      if (a !== undefined && b !== undefined) cpuPct[k] = Math.round(((b - a) / wall) * 1000) / 10;
-    }
-    const bench = process.cpuUsage(bench0);
-    cpuPct['bench'] = Math.round(((bench.user + bench.system) / 1e6 / wall) * 1000) / 10;
+    const cpuPct = cpuShares();
     return {
       bench: 'apply',
       date: new Date().toISOString(),
@@ -163,7 +148,7 @@ async function run(options: ApplyOptions, machine: Machine, up: PlatoUpProcess, 
       loadAtEnd: loadAverages(),
       options,
       nodeId,
-      nodeCapacity: node.capacity,
+      nodeCapacity: capacity,
       sizes,
       cpuPct,
     };
@@ -206,7 +191,7 @@ function report(r: Results): string {
     const sorted = [...s.applies].sort((a, b) => a.reportedMs - b.reportedMs);
     const m = sorted[Math.floor((sorted.length - 1) / 2)]!;
     const b = m.breakdown;
-    brows.push([String(s.replicas), ...[b.specApplied, b.firstPlaced, b.lastPlaced, b.firstDockerStart, b.lastDockerStart, b.firstStarted, b.lastStarted, m.reportedMs, m.deleteMs].map((v) => String(Math.round(v)))]);
+    brows.push([String(s.replicas), ...[b.specApplied, b.firstPlaced, b.lastPlaced, b.firstEngineStart, b.lastEngineStart, b.firstStarted, b.lastStarted, m.reportedMs, m.deleteMs].map((v) => String(Math.round(v)))]);
   }
   out.push(table(brows));
   out.push('');

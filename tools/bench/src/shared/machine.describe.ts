@@ -86,3 +86,26 @@ export function machineLine(m: Machine, loadAtEnd?: number[]): string {
   const end = loadAtEnd ? `, at end ${loadAtEnd.join(' / ')}` : '';
   return `${hostLine(m)}, nats-server ${m.natsServer}, Docker ${m.docker}; load average (1/5/15 min) at start ${m.loadAtStart.join(' / ')}${end}`;
 }
+
+/**
+ * Starts measuring the CPU used by the processes `pids` (by name) and by this one (`bench`); the
+ * function returned gives each one's CPU since then, in % of one core over the wall time.
+ */
+export function startCpuMeter(pids: Record<string, number>): () => Record<string, number> {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuSeconds(pid)]));
+  const own0 = process.cpuUsage();
+  const t0 = Date.now();
+  return () => {
+    const wall = (Date.now() - t0) / 1000;
+    const pct = (seconds: number) => Math.round((seconds / wall) * 1000) / 10;
+    const shares: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(pids)) {
+      const a = before[name];
+      const b = processCpuSeconds(pid);
+      if (a !== undefined && b !== undefined) shares[name] = pct(b - a);
+    }
+    const own = process.cpuUsage(own0);
+    shares['bench'] = pct((own.user + own.system) / 1e6);
+    return shares;
+  };
+}
