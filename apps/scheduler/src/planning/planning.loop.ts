@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ErrorCode, PlatoError, SubmitPlan, type RequestOf } from '@plato/contracts';
-import { ClusterProjection } from '@plato/domain';
+import { ClusterProjection, allocationIdOf } from '@plato/domain';
 import type { EventStore, Subscription } from '@plato/event-store';
 import { createLogger, request, type Logger } from '@plato/messaging';
 import { plan, type Plan } from '@plato/scheduling';
 import { allocationIdFactory } from './allocation-id.factory.js';
 import { planParts, unplacedSignature, worthSubmitting, type BlockageView } from './plan-submission.policy.js';
+import { changesPlanningInput } from './plan-trigger.policy.js';
 
 /** Parts of one plan sent to the state-server and not yet answered, at most. */
 const partsInFlight = 2;
@@ -56,7 +57,8 @@ export interface PlanningStats {
  * a new leader starts warm) and, while {@link Leadership.isLeader}, turns its snapshot into a
  * plan with `plan()` and submits it with `SubmitPlan`.
  *
- * - Planning runs after events (debounced), on a periodic tick, and when leadership is gained;
+ * - Planning runs after events that can change a plan (debounced; see {@link changesPlanningInput}),
+ *   on a periodic tick, and when leadership is gained;
  *   one pass at a time, so at most one plan is in flight. A plan larger than one request is sent
  *   as several parts ({@link planParts}), back to back, without planning again between them.
  * - It never plans from a projection behind what it knows the log holds: at start it waits for
@@ -77,6 +79,7 @@ export class PlanningLoop {
   private again = false;
   private stopped = false;
   private waitFor = 0;
+  private behind = false;
   private notBefore = 0;
   private repeatedConflicts = 0;
   private lastSent: string | undefined;
@@ -98,7 +101,12 @@ export class PlanningLoop {
     this.waitFor = await this.options.eventStore.lastPosition();
     this.subscription = await this.options.eventStore.subscribeToAll(
       (event) => {
+        const allocation = allocationIdOf(event.stream)?.allocId;
+        const before = allocation === undefined ? undefined : this.projection.allocation(allocation);
         this.projection.apply(event);
+        const caughtUp = this.behind && this.projection.position >= this.waitFor;
+        if (caughtUp) this.behind = false;
+        if (!caughtUp && allocation !== undefined && !changesPlanningInput(before, this.projection.allocation(allocation))) return;
         if (this.options.leadership.isLeader()) this.trigger(this.options.debounceMs);
       },
       { fromPosition: 'start' },
@@ -154,7 +162,10 @@ export class PlanningLoop {
       this.trigger(Math.ceil(wait));
       return;
     }
-    if (this.projection.position < this.waitFor) return;
+    if (this.projection.position < this.waitFor) {
+      this.behind = true;
+      return;
+    }
     const snapshot = this.projection.snapshot();
     const taken = new Set(snapshot.allocations.map((a) => a.id));
     const result = plan(snapshot, { now: this.now(), newId: allocationIdFactory(taken, this.randomHex) });
