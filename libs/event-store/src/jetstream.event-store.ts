@@ -4,6 +4,7 @@ import {
   DiscardPolicy,
   JetStreamApiCodes,
   JetStreamApiError,
+  PubHeaders,
   RetentionPolicy,
   StorageType,
   jetstream,
@@ -18,6 +19,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { headers, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { checkStreamName, prepareAppend, recordAppend, type StoredEvent } from './event-codec.js';
 import { passesFilter } from './event-filter.js';
+import { JetStreamPublisher } from './jetstream.publisher.js';
 import {
   EventStore,
   WrongExpectedRevision,
@@ -53,6 +55,8 @@ export interface JetStreamEventStoreOptions {
   checkpointIntervalMs?: number;
   /** Messages a consumer pulls per batch (default 4 096: the fastest of 256/1 024/4 096 in tools/bench/event-store). */
   batchSize?: number;
+  /** How long an append waits for JetStream's ack before it fails, in ms (default 5 000). */
+  appendTimeoutMs?: number;
 }
 
 /**
@@ -77,6 +81,7 @@ const encoder = new TextEncoder();
  */
 export class JetStreamEventStore extends EventStore {
   private readonly subscriptions = new Set<SubscriptionRunner>();
+  private readonly publisher: JetStreamPublisher;
   private checkpoints: KV | undefined;
 
   private constructor(
@@ -86,6 +91,7 @@ export class JetStreamEventStore extends EventStore {
     private readonly options: Required<JetStreamEventStoreOptions>,
   ) {
     super();
+    this.publisher = new JetStreamPublisher(nc, options.appendTimeoutMs);
   }
 
   /**
@@ -101,6 +107,7 @@ export class JetStreamEventStore extends EventStore {
       duplicateWindowMs: 120_000,
       checkpointIntervalMs: 200,
       batchSize: 4096,
+      appendTimeoutMs: 5_000,
       ...options,
     };
     const jsm = await jetstreamManager(nc);
@@ -148,12 +155,10 @@ export class JetStreamEventStore extends EventStore {
     }
     const h = headers();
     h.set(EventTypeHeader, stored.map((e) => e.type).join(','));
+    if (options.messageId !== undefined) h.set(PubHeaders.MsgIdHdr, options.messageId);
+    if (lastSubjectSequence !== undefined) h.set(PubHeaders.ExpectedLastSubjectSequenceHdr, String(lastSubjectSequence));
     try {
-      const ack = await this.js.publish(this.subject(stream), encoder.encode(JSON.stringify(stored)), {
-        headers: h,
-        ...(options.messageId !== undefined ? { msgID: options.messageId } : {}),
-        ...(lastSubjectSequence !== undefined ? { expect: { lastSubjectSequence } } : {}),
-      });
+      const ack = await this.publisher.publish(this.subject(stream), encoder.encode(JSON.stringify(stored)), h);
       return { nextExpectedRevision: ack.seq, position: ack.seq, duplicate: ack.duplicate };
     } catch (error) {
       if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamWrongLastSequence) {
@@ -221,6 +226,7 @@ export class JetStreamEventStore extends EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.publisher.close();
   }
 
   private subject(stream: string): string {
