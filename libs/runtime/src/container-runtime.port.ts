@@ -7,6 +7,9 @@ export type RuntimeName = 'docker' | 'lxd';
  */
 export type ContainerId = string;
 
+/** Whether an engine answers now; when it does not, `reason` says what happened when it was asked. */
+export type RuntimeHealth = { readonly available: true } | { readonly available: false; readonly reason: string };
+
 /** A transport protocol of a published port. */
 export type PortProtocol = 'tcp' | 'udp';
 
@@ -153,8 +156,16 @@ export abstract class ContainerRuntime {
   /** Which engine this adapter drives. */
   abstract readonly name: RuntimeName;
 
+  /**
+   * Whether the engine answers now and, when it does not, the {@link RuntimeUnavailable} message
+   * naming its endpoint and the cause; never throws.
+   */
+  abstract health(): Promise<RuntimeHealth>;
+
   /** True when the engine answers; never throws. */
-  abstract available(): Promise<boolean>;
+  async available(): Promise<boolean> {
+    return (await this.health()).available;
+  }
 
   /** Resolves with the image when it is present; otherwise rejects with {@link ImageNotFound}. */
   abstract ensureImage(ref: string): Promise<ImageInfo>;

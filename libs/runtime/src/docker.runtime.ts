@@ -10,6 +10,7 @@ import {
   type ExecResult,
   type ImageInfo,
   type PortProtocol,
+  type RuntimeHealth,
   type PublishedPort,
 } from './container-runtime.port.js';
 import { existingOrConflict, normalizeSpec, type NormalizedSpec } from './container-spec.rules.js';
@@ -54,12 +55,12 @@ export class DockerRuntime extends ContainerRuntime {
     this.docker = options.docker ?? new Docker({ socketPath });
   }
 
-  override async available(): Promise<boolean> {
+  override async health(): Promise<RuntimeHealth> {
     try {
       await this.docker.ping();
-      return true;
-    } catch {
-      return false;
+      return { available: true };
+    } catch (error) {
+      return { available: false, reason: new RuntimeUnavailable(this.name, this.endpoint, error).message };
     }
   }
 

@@ -13,6 +13,7 @@ import {
   type ExecResult,
   type ImageInfo,
   type PortProtocol,
+  type RuntimeHealth,
 } from './container-runtime.port.js';
 import { existingOrConflict, normalizeSpec, type NormalizedPort, type NormalizedSpec } from './container-spec.rules.js';
 import {
@@ -117,12 +118,12 @@ export class LxdRuntime extends ContainerRuntime {
     await this.client.close();
   }
 
-  override async available(): Promise<boolean> {
+  override async health(): Promise<RuntimeHealth> {
     try {
       await this.client.sync('GET', '/1.0');
-      return true;
-    } catch {
-      return false;
+      return { available: true };
+    } catch (error) {
+      return { available: false, reason: new RuntimeUnavailable(this.name, this.client.socketPath, error).message };
     }
   }
 

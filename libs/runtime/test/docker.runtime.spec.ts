@@ -17,6 +17,9 @@ describe('DockerRuntime without an engine', () => {
 
   it('is not available and fails with RuntimeUnavailable naming the socket', async () => {
     expect(await runtime.available()).toBe(false);
+    const health = await runtime.health();
+    expect(health.available).toBe(false);
+    expect(!health.available && health.reason).toContain('no-docker');
     const listing = runtime.list({ labels: {} });
     await expect(listing).rejects.toBeInstanceOf(RuntimeUnavailable);
     await expect(listing).rejects.toThrow('no-docker');

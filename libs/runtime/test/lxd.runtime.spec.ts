@@ -116,6 +116,9 @@ describe('LxdRuntime without a daemon', () => {
 
   it('is not available and fails with RuntimeUnavailable naming the socket', async () => {
     expect(await runtime.available()).toBe(false);
+    const health = await runtime.health();
+    expect(health.available).toBe(false);
+    expect(!health.available && health.reason).toContain('no-lxd');
     const listing = runtime.list({ labels: {} });
     await expect(listing).rejects.toBeInstanceOf(RuntimeUnavailable);
     await expect(listing).rejects.toThrow('no-lxd');
