@@ -8,6 +8,7 @@ import {
   AllocationStarted,
   AllocationStopped,
   AllocationStopRequested,
+  AllocationUnknown,
 } from './allocation/allocation.events.js';
 import {
   DeploymentDeleted,
@@ -16,7 +17,15 @@ import {
   DeploymentScaled,
   DeploymentSpecApplied,
 } from './deployment/deployment.events.js';
-import { NodeCordoned, NodeLost, NodeRecovered, NodeRegistered, NodeUncordoned } from './node/node.events.js';
+import {
+  NodeCordoned,
+  NodeLost,
+  NodeRecovered,
+  NodeRegistered,
+  NodeRuntimeAvailable,
+  NodeRuntimeUnavailable,
+  NodeUncordoned,
+} from './node/node.events.js';
 
 /**
  * The set of event contracts a log accepts. The event store checks every event against it before
@@ -65,11 +74,14 @@ export const platoEvents = new EventCatalog([
   NodeUncordoned,
   NodeLost,
   NodeRecovered,
+  NodeRuntimeUnavailable,
+  NodeRuntimeAvailable,
   AllocationPlaced,
   AllocationStopRequested,
   AllocationStarted,
   AllocationExited,
   AllocationFailed,
+  AllocationUnknown,
   AllocationStopped,
   AllocationLost,
 ]);

@@ -24,15 +24,18 @@ export interface NodeInfo {
   readonly cordoned: boolean;
   readonly labels: Readonly<Record<string, string>>;
   readonly runtimes: readonly Runtime[];
+  /** The runtimes of `runtimes` that do not answer its agent now (none when absent). */
+  readonly unavailableRuntimes?: readonly Runtime[];
   /** What the node offers to allocations in total. */
   readonly capacity: Resources;
 }
 
 /**
- * What an agent reports of an allocation (Nomad's client status). `complete`, `failed` and `lost`
- * are terminal: the allocation will not run again and takes no resources.
+ * What an agent reports of an allocation (Nomad's client status). `unknown`: its runtime does not
+ * answer, so nobody knows whether it runs; it keeps its slot and resources. `complete`, `failed`
+ * and `lost` are terminal: the allocation will not run again and takes no resources.
  */
-export type AllocationStatus = 'pending' | 'running' | 'complete' | 'failed' | 'lost';
+export type AllocationStatus = 'pending' | 'running' | 'unknown' | 'complete' | 'failed' | 'lost';
 
 /** The statuses after which an allocation never runs again. */
 export const terminalStatuses: ReadonlySet<AllocationStatus> = new Set<AllocationStatus>(['complete', 'failed', 'lost']);

@@ -12,6 +12,7 @@ export const AllocationReport = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('exited'), exitCode: z.int(), willRestart: z.boolean() }),
   z.strictObject({ kind: z.literal('failed'), reason: z.string().min(1) }),
   z.strictObject({ kind: z.literal('stopped') }),
+  z.strictObject({ kind: z.literal('unknown'), reason: z.string().min(1) }),
 ]);
 /** What an agent observed of one allocation. */
 export type AllocationReport = z.output<typeof AllocationReport>;

@@ -47,6 +47,13 @@ export const AllocationExited = defineEvent(
 /** The agent could not run the allocation (no such image, the runtime refused); terminal. */
 export const AllocationFailed = defineEvent('AllocationFailed', 1, z.strictObject({ reason: z.string().min(1) }));
 
+/**
+ * The agent cannot see the allocation's container: the runtime it runs on does not answer.
+ * Not terminal: the container may still run, and the next `AllocationStarted` (same container,
+ * adopted) or `AllocationExited` says what the agent found once the runtime answers again.
+ */
+export const AllocationUnknown = defineEvent('AllocationUnknown', 1, z.strictObject({ reason: z.string().min(1) }));
+
 /** The agent stopped and removed the container after a stop request; terminal. */
 export const AllocationStopped = defineEvent('AllocationStopped', 1, z.strictObject({}));
 

@@ -4,10 +4,12 @@ import { z } from 'zod';
 export const AllocationId = z.string().regex(/^[a-z0-9][-a-z0-9]{0,62}$/, "must be lower-case letters, digits and '-'");
 
 /**
- * What the agent last reported of an allocation (Nomad's client status). `complete`, `failed` and
- * `lost` are terminal: the allocation will not run again and takes no resources.
+ * What the agent last reported of an allocation (Nomad's client status). `unknown`: the agent
+ * cannot see its container because the runtime does not answer (it may well still run; it keeps
+ * its resources and is not replaced). `complete`, `failed` and `lost` are terminal: the
+ * allocation will not run again and takes no resources.
  */
-export const AllocationStatus = z.enum(['pending', 'running', 'complete', 'failed', 'lost']);
+export const AllocationStatus = z.enum(['pending', 'running', 'unknown', 'complete', 'failed', 'lost']);
 /** What the agent last reported of an allocation. */
 export type AllocationStatus = z.output<typeof AllocationStatus>;
 

@@ -2,20 +2,33 @@ import { z } from 'zod';
 import { CommandAccepted, CommandId } from '../command.schema.js';
 import { defineCommand, defineQuery } from '../message.js';
 import { Subjects } from '../subjects.js';
-import { NodeCapacity, NodeId, NodeLabels, NodeState, Runtime } from './node.schema.js';
+import { NodeCapacity, NodeId, NodeLabels, NodeState, Runtime, UnavailableRuntime } from './node.schema.js';
 
-/** An agent (re)registers its node. Registering the same facts again writes nothing. */
+/**
+ * An agent (re)registers its node: its facts, and which of the runtimes it offers do not answer
+ * now (Nomad's driver health). The agent sends it again whenever either changes. Registering the
+ * same facts and the same health again writes nothing.
+ */
 export const RegisterNode = defineCommand(
   Subjects.command.nodeRegister,
   1,
-  z.strictObject({
-    commandId: CommandId,
-    nodeId: NodeId,
-    hostname: z.string().min(1),
-    capacity: NodeCapacity,
-    labels: NodeLabels.default({}),
-    runtimes: z.array(Runtime),
-  }),
+  z
+    .strictObject({
+      commandId: CommandId,
+      nodeId: NodeId,
+      hostname: z.string().min(1),
+      capacity: NodeCapacity,
+      labels: NodeLabels.default({}),
+      runtimes: z.array(Runtime),
+      unavailableRuntimes: z.array(UnavailableRuntime).default([]),
+    })
+    .superRefine((command, ctx) => {
+      command.unavailableRuntimes.forEach((entry, i) => {
+        if (!command.runtimes.includes(entry.runtime)) {
+          ctx.addIssue({ code: 'custom', path: ['unavailableRuntimes', i, 'runtime'], message: `${entry.runtime} is not one of the node's runtimes (${command.runtimes.join(', ') || 'none'})` });
+        }
+      });
+    }),
   CommandAccepted,
 );
 
@@ -53,6 +66,8 @@ export const NodeView = z.strictObject({
   allocated: NodeCapacity.extend({ cpu: z.int().min(0), memory: z.int().min(0) }),
   labels: NodeLabels,
   runtimes: z.array(Runtime),
+  /** The runtimes of `runtimes` that do not answer now; nothing new is placed on them. */
+  unavailableRuntimes: z.array(UnavailableRuntime),
   allocations: z.int().min(0),
   revision: z.int(),
 });

@@ -30,3 +30,13 @@ export const NodeLost = defineEvent(
 
 /** A lost node heartbeats again. */
 export const NodeRecovered = defineEvent('NodeRecovered', 1, z.strictObject({}));
+
+/**
+ * A runtime the node offers stopped answering its agent (the LXD daemon stopped, the Docker socket
+ * went away). Nothing new of that runtime is placed on the node; its allocations there are
+ * `unknown` until it answers again.
+ */
+export const NodeRuntimeUnavailable = defineEvent('NodeRuntimeUnavailable', 1, z.strictObject({ runtime: Runtime, reason: z.string().min(1) }));
+
+/** A runtime of the node that was unavailable answers its agent again. */
+export const NodeRuntimeAvailable = defineEvent('NodeRuntimeAvailable', 1, z.strictObject({ runtime: Runtime }));

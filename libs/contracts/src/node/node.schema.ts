@@ -13,6 +13,11 @@ export type Runtime = z.output<typeof Runtime>;
 /** What a node offers in total: CPU in millicores, memory in MiB. */
 export const NodeCapacity = z.strictObject({ cpu: z.int().min(1), memory: z.int().min(1) });
 
+/** A runtime the node offers that does not answer now, and what its agent saw when it tried. */
+export const UnavailableRuntime = z.strictObject({ runtime: Runtime, reason: z.string().min(1) });
+/** A runtime the node offers that does not answer now. */
+export type UnavailableRuntime = z.output<typeof UnavailableRuntime>;
+
 /** Node labels, matched by deployments' constraints. */
 export const NodeLabels = z.record(
   z.string().regex(/^[A-Za-z0-9_./-]{1,63}$/, "label keys are letters, digits, '_', '.', '/' or '-'"),

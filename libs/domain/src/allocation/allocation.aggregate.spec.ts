@@ -58,6 +58,19 @@ describe('Allocation aggregate', () => {
     expect(run(stopping, report({ kind: 'stopped' }))).toMatchObject({ status: 'complete', desired: 'stop' });
   });
 
+  it('is unknown once while its runtime does not answer, and running again when the same container is seen', () => {
+    const started = run(placed, report({ kind: 'started', containerId: 'c1', ports: [] }));
+    const unknown = run(started, report({ kind: 'unknown', reason: 'lxd at /var/lib/lxd/unix.socket is unavailable' }));
+    expect(unknown).toMatchObject({ status: 'unknown', containerId: 'c1', failure: 'lxd at /var/lib/lxd/unix.socket is unavailable' });
+    expect(decideAllocation(unknown, report({ kind: 'unknown', reason: 'another reason' }))).toEqual([]);
+    expect(decideAllocation(unknown, report({ kind: 'started', containerId: 'c1', ports: [] }))).toEqual([
+      { type: 'AllocationStarted', data: { containerId: 'c1', ports: [] } },
+    ]);
+    expect(run(unknown, report({ kind: 'started', containerId: 'c1', ports: [] }))).toMatchObject({ status: 'running', failure: undefined });
+    const failed = run(placed, report({ kind: 'failed', reason: 'no such image' }));
+    expect(decideAllocation(failed, report({ kind: 'unknown', reason: 'lxd down' }))).toEqual([]);
+  });
+
   it('is lost with its node unless it already ended', () => {
     expect(run(placed, { type: 'MarkAllocationLost', nodeId: 'n1' })).toMatchObject({ status: 'lost' });
     const done = run(placed, report({ kind: 'stopped' }));

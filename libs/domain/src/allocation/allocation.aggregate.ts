@@ -10,6 +10,7 @@ import {
   type AllocationPlaced,
   type AllocationStarted,
   type AllocationStopRequested,
+  type AllocationUnknown,
   type PublishedPort,
 } from '@plato/contracts';
 
@@ -50,6 +51,7 @@ export type AllocationEvent =
   | { readonly type: 'AllocationStarted'; readonly data: EventDataOf<typeof AllocationStarted> }
   | { readonly type: 'AllocationExited'; readonly data: EventDataOf<typeof AllocationExited> }
   | { readonly type: 'AllocationFailed'; readonly data: EventDataOf<typeof AllocationFailed> }
+  | { readonly type: 'AllocationUnknown'; readonly data: EventDataOf<typeof AllocationUnknown> }
   | { readonly type: 'AllocationStopped'; readonly data: Record<string, never> }
   | { readonly type: 'AllocationLost'; readonly data: EventDataOf<typeof AllocationLost> };
 
@@ -66,6 +68,7 @@ const allocationEventTypes: ReadonlySet<string> = new Set<AllocationEvent['type'
   'AllocationStarted',
   'AllocationExited',
   'AllocationFailed',
+  'AllocationUnknown',
   'AllocationStopped',
   'AllocationLost',
 ]);
@@ -129,6 +132,9 @@ function decideReport(state: PlacedAllocation, report: AllocationReport): Alloca
     case 'stopped':
       if (state.status === 'complete' && state.desired === 'stop') return [];
       return [{ type: 'AllocationStopped', data: {} }];
+    case 'unknown':
+      if (state.status === 'unknown' || terminalAllocationStatuses.has(state.status)) return [];
+      return [{ type: 'AllocationUnknown', data: { reason: report.reason } }];
   }
 }
 
@@ -150,6 +156,8 @@ export function evolveAllocation(state: AllocationState, event: AllocationEvent)
       return { ...state, status: exitedStatus(event.data.exitCode, event.data.willRestart), exitCode: event.data.exitCode };
     case 'AllocationFailed':
       return { ...state, status: 'failed', failure: event.data.reason };
+    case 'AllocationUnknown':
+      return { ...state, status: 'unknown', failure: event.data.reason };
     case 'AllocationStopped':
       return { ...state, status: 'complete', desired: 'stop', ports: [] };
     case 'AllocationLost':

@@ -29,6 +29,8 @@ export interface ClusterSnapshotData {
     readonly cordoned: boolean;
     readonly labels: Readonly<Record<string, string>>;
     readonly runtimes: readonly ('docker' | 'lxd')[];
+    /** The runtimes of `runtimes` that do not answer now. */
+    readonly unavailableRuntimes: readonly ('docker' | 'lxd')[];
     readonly capacity: ResourceAmount;
   }[];
   readonly allocations: readonly {
@@ -40,7 +42,7 @@ export interface ClusterSnapshotData {
     readonly index: number;
     readonly resources: ResourceAmount;
     readonly desired: 'run' | 'stop';
-    readonly status: 'pending' | 'running' | 'complete' | 'failed' | 'lost';
+    readonly status: 'pending' | 'running' | 'unknown' | 'complete' | 'failed' | 'lost';
   }[];
   readonly deployments: readonly {
     readonly namespace: string;
@@ -146,7 +148,7 @@ export class ClusterProjection {
   node(nodeId: string): NodeView | undefined {
     const entry = this.nodes.get(nodeId);
     if (!entry) return undefined;
-    const { facts, cordoned, liveness } = entry.state;
+    const { facts, cordoned, liveness, unavailableRuntimes } = entry.state;
     return {
       nodeId,
       hostname: facts.hostname,
@@ -156,6 +158,10 @@ export class ClusterProjection {
       allocated: this.allocated(nodeId),
       labels: facts.labels,
       runtimes: facts.runtimes,
+      unavailableRuntimes: facts.runtimes.flatMap((runtime) => {
+        const reason = unavailableRuntimes[runtime];
+        return reason === undefined ? [] : [{ runtime, reason }];
+      }),
       allocations: this.entriesOn(nodeId).filter((e) => holdsResources(e.state)).length,
       revision: entry.revision,
     };
@@ -234,6 +240,7 @@ export class ClusterProjection {
         cordoned: state.cordoned,
         labels: state.facts.labels,
         runtimes: state.facts.runtimes,
+        unavailableRuntimes: state.facts.runtimes.filter((runtime) => state.unavailableRuntimes[runtime] !== undefined),
         capacity: state.facts.capacity,
       }));
     const allocations: ClusterSnapshotData['allocations'][number][] = [];

@@ -1,13 +1,20 @@
 import { decideNode, replayNode, absentNode, NodeNotFound, type NodeCommand, type NodeState } from './node.aggregate.js';
 
-const register = (over: Partial<{ capacity: { cpu: number; memory: number }; labels: Record<string, string> }> = {}): NodeCommand => ({
+type Over = Partial<{
+  capacity: { cpu: number; memory: number };
+  labels: Record<string, string>;
+  runtimes: ('docker' | 'lxd')[];
+  unavailableRuntimes: { runtime: 'docker' | 'lxd'; reason: string }[];
+}>;
+const register = (over: Over = {}): NodeCommand => ({
   type: 'RegisterNode',
   commandId: 'cmd-register-1',
   nodeId: 'n1',
   hostname: 'host-1',
   capacity: over.capacity ?? { cpu: 2000, memory: 4096 },
   labels: over.labels ?? { rack: 'a' },
-  runtimes: ['docker'],
+  runtimes: over.runtimes ?? ['docker'],
+  unavailableRuntimes: over.unavailableRuntimes ?? [],
 });
 const run = (state: NodeState, command: NodeCommand) => replayNode(decideNode(state, command), state);
 
@@ -38,5 +45,21 @@ describe('Node aggregate', () => {
     expect(decideNode(lost, register())).toEqual([{ type: 'NodeRecovered', data: {} }]);
     expect(run(lost, { type: 'MarkNodeAlive', nodeId: 'n1' })).toMatchObject({ liveness: 'ready' });
     expect(decideNode(registered, { type: 'MarkNodeAlive', nodeId: 'n1' })).toEqual([]);
+  });
+
+  it('records each change of a runtime\'s health once, and forgets it for a runtime the node no longer offers', () => {
+    const both = { runtimes: ['docker', 'lxd'] as ('docker' | 'lxd')[] };
+    const lxdDown = { ...both, unavailableRuntimes: [{ runtime: 'lxd' as const, reason: 'lxd at /var/lib/lxd/unix.socket is unavailable: connect ENOENT' }] };
+    const registered = run(absentNode, register(both));
+    expect(decideNode(registered, register(lxdDown))).toEqual([
+      { type: 'NodeRuntimeUnavailable', data: { runtime: 'lxd', reason: 'lxd at /var/lib/lxd/unix.socket is unavailable: connect ENOENT' } },
+    ]);
+    const down = run(registered, register(lxdDown));
+    expect(down).toMatchObject({ unavailableRuntimes: { lxd: expect.stringContaining('ENOENT') } });
+    expect(decideNode(down, register({ ...lxdDown, unavailableRuntimes: [{ runtime: 'lxd', reason: 'connect ECONNREFUSED' }] }))).toEqual([]);
+    expect(decideNode(down, register(both))).toEqual([{ type: 'NodeRuntimeAvailable', data: { runtime: 'lxd' } }]);
+    expect(run(down, register(both))).toMatchObject({ unavailableRuntimes: {} });
+    const dropped = run(down, register({ runtimes: ['docker'] }));
+    expect(dropped).toMatchObject({ unavailableRuntimes: {}, facts: { runtimes: ['docker'] } });
   });
 });

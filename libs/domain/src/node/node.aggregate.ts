@@ -4,8 +4,10 @@ import {
   type EventDataOf,
   type NodeLost,
   type NodeRegistered,
+  type NodeRuntimeUnavailable,
   type ParsedRequestOf,
   type RegisterNode,
+  type Runtime,
 } from '@plato/contracts';
 import { structuralEqual } from '../structural-equal.js';
 
@@ -14,11 +16,18 @@ export type NodeFacts = EventDataOf<typeof NodeRegistered>;
 
 /**
  * What the Node aggregate knows of one node, folded from `node.<nodeId>`: absent, or registered
- * with its facts, whether it is cordoned, and whether it is `ready` or `lost`.
+ * with its facts, whether it is cordoned, whether it is `ready` or `lost`, and which of its
+ * runtimes do not answer now (by runtime, the reason its agent gave).
  */
 export type NodeState =
   | { readonly status: 'absent' }
-  | { readonly status: 'registered'; readonly facts: NodeFacts; readonly cordoned: boolean; readonly liveness: 'ready' | 'lost' };
+  | {
+      readonly status: 'registered';
+      readonly facts: NodeFacts;
+      readonly cordoned: boolean;
+      readonly liveness: 'ready' | 'lost';
+      readonly unavailableRuntimes: Readonly<Partial<Record<Runtime, string>>>;
+    };
 
 /** The state of a node whose stream has no event. */
 export const absentNode: NodeState = Object.freeze({ status: 'absent' });
@@ -29,7 +38,9 @@ export type NodeEvent =
   | { readonly type: 'NodeCordoned'; readonly data: Record<string, never> }
   | { readonly type: 'NodeUncordoned'; readonly data: Record<string, never> }
   | { readonly type: 'NodeLost'; readonly data: EventDataOf<typeof NodeLost> }
-  | { readonly type: 'NodeRecovered'; readonly data: Record<string, never> };
+  | { readonly type: 'NodeRecovered'; readonly data: Record<string, never> }
+  | { readonly type: 'NodeRuntimeUnavailable'; readonly data: EventDataOf<typeof NodeRuntimeUnavailable> }
+  | { readonly type: 'NodeRuntimeAvailable'; readonly data: { readonly runtime: Runtime } };
 
 /** A command the Node aggregate decides on. `MarkNodeLost` and `MarkNodeAlive` come from the liveness monitor. */
 export type NodeCommand =
@@ -39,7 +50,15 @@ export type NodeCommand =
   | { readonly type: 'MarkNodeLost'; readonly nodeId: string; readonly lastSeen: string; readonly timeoutMs: number }
   | { readonly type: 'MarkNodeAlive'; readonly nodeId: string };
 
-const nodeEventTypes: ReadonlySet<string> = new Set<NodeEvent['type']>(['NodeRegistered', 'NodeCordoned', 'NodeUncordoned', 'NodeLost', 'NodeRecovered']);
+const nodeEventTypes: ReadonlySet<string> = new Set<NodeEvent['type']>([
+  'NodeRegistered',
+  'NodeCordoned',
+  'NodeUncordoned',
+  'NodeLost',
+  'NodeRecovered',
+  'NodeRuntimeUnavailable',
+  'NodeRuntimeAvailable',
+]);
 
 /** True when `event` is one of the Node aggregate's events. */
 export function isNodeEvent(event: { type: string; data: unknown }): event is NodeEvent {
@@ -56,7 +75,9 @@ export class NodeNotFound extends PlatoError {
 /**
  * Decides what a command changes about one node. Pure; returns no events when the node already is
  * as asked (registering the same facts, cordoning a cordoned node, marking a lost node lost).
- * A lost node that registers or heartbeats again is `NodeRecovered`.
+ * A lost node that registers or heartbeats again is `NodeRecovered`. A registration also carries
+ * which runtimes do not answer: each change of that is `NodeRuntimeUnavailable` or
+ * `NodeRuntimeAvailable` (a runtime the node no longer offers needs neither).
  */
 export function decideNode(state: NodeState, command: NodeCommand): NodeEvent[] {
   if (command.type === 'RegisterNode') {
@@ -70,6 +91,13 @@ export function decideNode(state: NodeState, command: NodeCommand): NodeEvent[] 
     const events: NodeEvent[] = [];
     if (state.status === 'registered' && state.liveness === 'lost') events.push({ type: 'NodeRecovered', data: {} });
     if (state.status === 'absent' || !structuralEqual(state.facts, facts)) events.push({ type: 'NodeRegistered', data: facts });
+    const wasUnavailable = state.status === 'registered' ? state.unavailableRuntimes : {};
+    const nowUnavailable = new Map(command.unavailableRuntimes.map((entry) => [entry.runtime, entry.reason]));
+    for (const runtime of command.runtimes) {
+      const reason = nowUnavailable.get(runtime);
+      if (reason !== undefined && wasUnavailable[runtime] === undefined) events.push({ type: 'NodeRuntimeUnavailable', data: { runtime, reason } });
+      if (reason === undefined && wasUnavailable[runtime] !== undefined) events.push({ type: 'NodeRuntimeAvailable', data: { runtime } });
+    }
     return events;
   }
   if (state.status === 'absent') {
@@ -91,9 +119,10 @@ export function decideNode(state: NodeState, command: NodeCommand): NodeEvent[] 
 /** Applies one event to a node's state. Pure, total, never throws. */
 export function evolveNode(state: NodeState, event: NodeEvent): NodeState {
   if (event.type === 'NodeRegistered') {
-    return state.status === 'registered'
-      ? { ...state, facts: event.data }
-      : { status: 'registered', facts: event.data, cordoned: false, liveness: 'ready' };
+    if (state.status !== 'registered') return { status: 'registered', facts: event.data, cordoned: false, liveness: 'ready', unavailableRuntimes: {} };
+    const offered = new Set(event.data.runtimes);
+    const unavailableRuntimes = Object.fromEntries(Object.entries(state.unavailableRuntimes).filter(([runtime]) => offered.has(runtime as Runtime)));
+    return { ...state, facts: event.data, unavailableRuntimes };
   }
   if (state.status === 'absent') return state;
   switch (event.type) {
@@ -105,6 +134,12 @@ export function evolveNode(state: NodeState, event: NodeEvent): NodeState {
       return { ...state, liveness: 'lost' };
     case 'NodeRecovered':
       return { ...state, liveness: 'ready' };
+    case 'NodeRuntimeUnavailable':
+      return { ...state, unavailableRuntimes: { ...state.unavailableRuntimes, [event.data.runtime]: event.data.reason } };
+    case 'NodeRuntimeAvailable': {
+      const { [event.data.runtime]: _, ...rest } = state.unavailableRuntimes;
+      return { ...state, unavailableRuntimes: rest };
+    }
   }
 }
 

@@ -35,6 +35,8 @@ describe('feasibility checkers', () => {
 
   it('runtimeOffered names the runtime missing', () => {
     expect(runtimeOffered(candidate(mockNode({ runtimes: ['lxd'] })), ask)).toBe('runtime docker not offered');
+    expect(runtimeOffered(candidate(mockNode({ runtimes: ['docker', 'lxd'], unavailableRuntimes: ['docker'] })), ask)).toBe('runtime docker unavailable');
+    expect(runtimeOffered(candidate(mockNode({ runtimes: ['docker', 'lxd'], unavailableRuntimes: ['lxd'] })), ask)).toBe(feasible);
   });
 
   it('constraintsMet names the first constraint not met', () => {

@@ -31,9 +31,11 @@ export const nodeReady: FeasibilityCheck = ({ node }) => (node.state === 'ready'
 /** The node is not cordoned. */
 export const notCordoned: FeasibilityCheck = ({ node }) => (node.cordoned ? 'cordoned' : feasible);
 
-/** The node offers the runtime the deployment asks for. */
-export const runtimeOffered: FeasibilityCheck = ({ node }, ask) =>
-  node.runtimes.includes(ask.runtime) ? feasible : `runtime ${ask.runtime} not offered`;
+/** The node offers the runtime the deployment asks for, and that runtime answers its agent now. */
+export const runtimeOffered: FeasibilityCheck = ({ node }, ask) => {
+  if (!node.runtimes.includes(ask.runtime)) return `runtime ${ask.runtime} not offered`;
+  return node.unavailableRuntimes?.includes(ask.runtime) ? `runtime ${ask.runtime} unavailable` : feasible;
+};
 
 /** The node's labels meet every constraint; the reason names the first one they do not. */
 export const constraintsMet: FeasibilityCheck = ({ node }, ask) => {
