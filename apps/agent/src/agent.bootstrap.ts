@@ -7,6 +7,7 @@ import type { ContainerRuntime } from '@plato/runtime';
 import type { AgentConfig } from './config/agent.config.js';
 import { DesiredAllocations, shouldRun } from './desired/desired-allocations.projection.js';
 import { NodeRegistrar } from './node/node.registrar.js';
+import { RuntimeMonitor } from './node/runtime.monitor.js';
 import { ContainerLabels, containerNameOf } from './reconcile/allocation-container.rules.js';
 import { AllocationReconciler } from './reconcile/allocation.reconciler.js';
 import { ExitWatcher } from './reconcile/exit.watcher.js';
@@ -23,8 +24,8 @@ export interface StartAgentOptions {
   eventStore: EventStore;
   /**
    * The runtimes the node may have, at most one per name (Docker, LXD). Those `config.runtimes`
-   * allows (all when it is undefined) and that answer `available()` at start are registered and
-   * used; the others are left alone.
+   * allows (all when it is undefined) are watched: each is offered once it answers, and while an
+   * offered one does not answer it is registered unavailable (see {@link RuntimeMonitor}).
    */
   runtimes: readonly ContainerRuntime[];
   /** Allocations converged at once (default 8). */
@@ -37,8 +38,10 @@ export interface StartAgentOptions {
 /** A running agent. */
 export interface RunningAgent {
   readonly nodeId: string;
-  /** The runtimes the agent found and registered. */
+  /** The runtimes the node offers: every allowed one that answered since the agent started. */
   readonly runtimes: readonly Runtime[];
+  /** Which runtimes the agent may use, and which answer now. */
+  readonly runtimeMonitor: RuntimeMonitor;
   /** The node's allocations as the agent last read them from the log. */
   readonly desired: DesiredAllocations;
   /** Resolves once the state-server accepted the node's registration. */
@@ -54,37 +57,48 @@ export interface RunningAgent {
 
 /**
  * Starts the node agent: finds which of the given runtimes answer, registers the node with them
- * and heartbeats (in the background, retried until the
- * state-server answers), replays the node's allocation streams (`alloc.<nodeId>.*`) from the log
- * and keeps following them, and converges the runtime: each allocation is reconciled on every
- * change of its stream and on every resync (every `reconcileMs`, which also finds containers
- * labelled with this node that the log does not know, on every runtime), and at once when a
- * running container exits. Each allocation runs on the runtime its spec names; an LXD image
- * missing from LXD is imported from `config.imageCache` when a tarball for it is there
- * (the {@link ExitWatcher}). Resolves once the replay has caught up
- * with the log and the first resync has been queued. Nothing is touched before the replay caught
- * up, so a partial view never removes or restarts a container.
+ * and heartbeats (in the background, retried until the state-server answers), replays the node's
+ * allocation streams (`alloc.<nodeId>.*`) from the log and keeps following them, and converges
+ * the runtimes: each allocation is reconciled on every change of its stream, at once when a
+ * running container exits (the {@link ExitWatcher}), and on every resync (every `reconcileMs`).
+ * A resync first asks every runtime whether it answers, registers the node again when that
+ * changed (a runtime offered for the first time, unavailable, or back), and finds containers
+ * labelled with this node that the log does not know, on every answering runtime. Each
+ * allocation runs on the runtime its spec names; while that runtime does not answer the
+ * allocation is reported `unknown` and other runtimes' allocations carry on; when it answers
+ * again everything is reconverged at once. An LXD image missing from LXD is imported from
+ * `config.imageCache` when a tarball for it is there. Resolves once the replay has caught up with
+ * the log and the first resync has been queued. Nothing is touched before the replay caught up,
+ * so a partial view never removes or restarts a container.
  */
 export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
   const { config, nc, eventStore } = options;
   const nodeId = config.nodeId;
   const logger = options.logger ?? createLogger('agent');
-  const nodeRuntimes = await answeringRuntimes(options.runtimes, config.runtimes, logger);
-  const runtimes: Runtime[] = [...nodeRuntimes.keys()];
-  if (runtimes.length === 0) logger.warn({ tried: options.runtimes.map((r) => r.name) }, 'no container runtime answers; registering with none');
-
-  const registrar = new NodeRegistrar(
-    nc,
-    { nodeId, hostname: config.hostname, capacity: config.capacity, labels: config.labels, runtimes },
-    { heartbeatMs: config.heartbeatMs, logger },
+  const allowed = config.runtimes;
+  const monitor = new RuntimeMonitor(
+    options.runtimes.filter((runtime) => !allowed || allowed.includes(runtime.name)),
+    { logger },
   );
+  await monitor.probe();
+  if (monitor.offered().length === 0) logger.warn({ tried: monitor.names() }, 'no container runtime answers; registering with none for now');
+
+  const facts = () => ({
+    nodeId,
+    hostname: config.hostname,
+    capacity: config.capacity,
+    labels: config.labels,
+    runtimes: monitor.offered(),
+    unavailableRuntimes: monitor.unavailable(),
+  });
+  const registrar = new NodeRegistrar(nc, facts(), { heartbeatMs: config.heartbeatMs, logger });
   registrar.start();
 
   const desired = new DesiredAllocations(nodeId);
   const reporter = new AllocationReporter(nodeId, options.reportSender ?? natsReportSender(nc), { logger });
   const exitWatcher = new ExitWatcher((allocId) => queue.enqueue(allocId));
   const images = config.imageCache ? new ImagePreparer(config.imageCache, logger) : undefined;
-  const reconciler = new AllocationReconciler(nodeId, nodeRuntimes, desired, reporter, { logger, exitWatcher, ...(images ? { images } : {}) });
+  const reconciler = new AllocationReconciler(nodeId, monitor, desired, reporter, { logger, exitWatcher, ...(images ? { images } : {}) });
   const queue: ReconcileQueue = new ReconcileQueue((allocId) => reconciler.reconcile(allocId), {
     concurrency: options.concurrency ?? 8,
     onError: (allocId, error) => logger.warn({ err: error, allocId }, 'reconcile failed; the next resync tries again'),
@@ -123,15 +137,17 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   await subscribe('start');
   await subscription!.caughtUp(await eventStore.lastPosition());
   caughtUp = true;
-  logger.info({ nodeId, runtimes, position: subscription!.position }, 'replayed this node\'s allocations; converging');
+  logger.info({ nodeId, runtimes: monitor.offered(), position: subscription!.position }, 'replayed this node\'s allocations; converging');
 
   let resyncing: Promise<void> | undefined;
   const resyncOnce = async (): Promise<void> => {
+    await monitor.probe();
     const keys = new Set<string>();
     for (const [allocId, state] of desired.entries()) {
       if (shouldRun(state) || (state.desired === 'stop' && !terminalAllocationStatuses.has(state.status))) keys.add(allocId);
     }
-    for (const [name, runtime] of nodeRuntimes) {
+    for (const runtime of monitor.answering()) {
+      const name = runtime.name;
       try {
         for (const container of await runtime.list({ labels: { [ContainerLabels.node]: nodeId } })) {
           const allocId = container.labels[ContainerLabels.alloc];
@@ -150,12 +166,19 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     for (const key of keys) queue.enqueue(key);
   };
   const resync = (): Promise<void> => (resyncing ??= resyncOnce().finally(() => (resyncing = undefined)));
+  monitor.onChange(() => {
+    registrar.update(facts());
+    if (!closing) void resync();
+  });
   const timer = setInterval(() => void resync(), config.reconcileMs);
   await resync();
 
   return {
     nodeId,
-    runtimes,
+    get runtimes() {
+      return monitor.offered();
+    },
+    runtimeMonitor: monitor,
     desired,
     registered: () => registrar.whenRegistered(),
     resync: async () => {
@@ -174,23 +197,4 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       logger.info({ nodeId }, 'agent stopped; containers left running');
     },
   };
-}
-
-/**
- * The runtimes of `candidates` that `allowed` names (all when undefined) and that answer
- * `available()`, by name; the first of a name wins.
- */
-async function answeringRuntimes(
-  candidates: readonly ContainerRuntime[],
-  allowed: readonly Runtime[] | undefined,
-  logger: Logger,
-): Promise<Map<Runtime, ContainerRuntime>> {
-  const tried = candidates.filter((runtime, i) => (!allowed || allowed.includes(runtime.name)) && candidates.findIndex((r) => r.name === runtime.name) === i);
-  const answers = await Promise.all(tried.map((runtime) => runtime.available()));
-  const found = new Map<Runtime, ContainerRuntime>();
-  tried.forEach((runtime, i) => {
-    if (answers[i]) found.set(runtime.name, runtime);
-    else logger.warn({ runtime: runtime.name }, 'runtime does not answer; not offering it');
-  });
-  return found;
 }

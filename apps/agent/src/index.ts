@@ -2,10 +2,11 @@ export { startAgent, type RunningAgent, type StartAgentOptions } from './agent.b
 export { loadAgentConfig, nodeIdFromHostname, hostFacts, type AgentConfig, type HostFacts } from './config/agent.config.js';
 export { DesiredAllocations, shouldRun } from './desired/desired-allocations.projection.js';
 export { ContainerLabels, containerNameOf, containerLabelsOf, containerSpecOf, matchesAllocation, restartsAfter } from './reconcile/allocation-container.rules.js';
-export { AllocationReconciler, type AllocationReconcilerOptions, type NodeRuntimes } from './reconcile/allocation.reconciler.js';
+export { AllocationReconciler, type AllocationReconcilerOptions } from './reconcile/allocation.reconciler.js';
 export { ExitWatcher } from './reconcile/exit.watcher.js';
 export { ImagePreparer, LxdImageNotCached } from './reconcile/image.preparer.js';
 export { lxdTarballName, lxdTarballPath } from './reconcile/image-cache.rules.js';
 export { ReconcileQueue, type ReconcileQueueOptions } from './reconcile/reconcile.queue.js';
 export { AllocationReporter, natsReportSender, type AllocationReporterOptions, type ReportCommand, type ReportSender } from './report/allocation.reporter.js';
 export { NodeRegistrar, type NodeFacts, type NodeRegistrarOptions } from './node/node.registrar.js';
+export { RuntimeMonitor, type RuntimeMonitorOptions, type RuntimeOutage } from './node/runtime.monitor.js';

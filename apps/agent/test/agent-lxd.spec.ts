@@ -10,7 +10,7 @@ import { GetNode, SubmitPlan, platoEvents, type DeploymentSpecInput } from '@pla
 import { JetStreamEventStore } from '@plato/event-store';
 import { connectNats, createLogger, request } from '@plato/messaging';
 import { DockerRuntime, LxdClient, LxdRuntime, type ContainerInfo, type ContainerRuntime } from '@plato/runtime';
-import { NatsServerProcess, eventually, newRunId, type ServiceProcess } from '@plato/testing';
+import { LxdDaemonControl, NatsServerProcess, eventually, lxdSocketPath, newRunId, type ServiceProcess } from '@plato/testing';
 import { ContainerLabels, containerNameOf, lxdTarballName, startAgent, type RunningAgent } from '../src/index.js';
 import { TestControlPlane, commandId } from './control-plane.client.js';
 import { startStateServer } from './state-server.process.js';
@@ -253,4 +253,54 @@ describe('agent with Docker and LXD on one node', () => {
     await lxd.start(created.id).catch(() => undefined);
     await eventually(async () => (await lxd.inspect(created.id)) === null, { timeoutMs: 15_000, description: 'the LXD orphan stopped and removed' });
   }, 30_000);
+
+  it('while the LXD daemon is stopped: LXD unavailable and its allocation unknown, Docker untouched; back: adopted, not restarted', async () => {
+    const [onDocker] = await deploy('outage-docker', web('docker'), 1);
+    const [onLxd] = await deploy('outage-lxd', web('lxd'), 1);
+    const docked = await reportedRunning(docker, onDocker!);
+    const lxded = await reportedRunning(lxd, onLxd!);
+    const daemon = new LxdDaemonControl();
+    const stoppedAt = Date.now();
+    let during: string | undefined;
+    try {
+      await daemon.stop();
+      const node = await eventually(
+        async () => {
+          const view = await request(client, GetNode, { nodeId });
+          if (view.unavailableRuntimes.length === 0) throw new Error('lxd not reported unavailable yet');
+          return view;
+        },
+        { timeoutMs: 10_000, description: 'the node reporting LXD unavailable' },
+      );
+      expect(node.runtimes).toEqual(['docker', 'lxd']);
+      expect(node.unavailableRuntimes).toEqual([{ runtime: 'lxd', reason: expect.stringContaining(lxdSocketPath) }]);
+      const unknown = await withStatus(onLxd!, 'unknown', 10_000);
+      logger.warn({ ms: Date.now() - stoppedAt }, 'lxd stopped → allocation unknown');
+      expect(unknown.failure).toContain(lxdSocketPath);
+      [during] = await deploy('outage-docker-during', web('docker'), 1);
+      await reportedRunning(docker, during!);
+      const stillDocked = await runningOn(docker, onDocker!);
+      expect(stillDocked.id).toBe(docked.info.id);
+      expect(stillDocked.startedAt).toEqual(docked.info.startedAt);
+      expect((await allocation(onDocker!)).status).toBe('running');
+    } finally {
+      await daemon.start();
+    }
+    const back = await reportedRunning(lxd, onLxd!, 30_000);
+    expect(back.info.startedAt).toEqual(lxded.info.startedAt);
+    expect(await page(back.info)).toContain(greeting);
+    const node = await eventually(
+      async () => {
+        const view = await request(client, GetNode, { nodeId });
+        if (view.unavailableRuntimes.length > 0) throw new Error('lxd still unavailable');
+        return view;
+      },
+      { timeoutMs: 10_000, description: 'the node reporting LXD available again' },
+    );
+    expect(node.runtimes).toEqual(['docker', 'lxd']);
+    expect((await history(onLxd!)).map((event) => event.type).slice(-2)).toEqual(['AllocationUnknown', 'AllocationStarted']);
+    const nodeEvents = (await plane.nodeHistory()).map((event) => event.type);
+    expect(nodeEvents.slice(nodeEvents.indexOf('NodeRuntimeUnavailable'))).toEqual(['NodeRuntimeUnavailable', 'NodeRuntimeAvailable']);
+    expect((await runningOn(docker, onDocker!)).id).toBe(docked.info.id);
+  }, 120_000);
 });

@@ -66,4 +66,9 @@ export class TestControlPlane {
   async history(allocId: string) {
     return (await request(this.client(), StreamHistory, { stream: Streams.allocation(this.nodeId, allocId) })).events;
   }
+
+  /** The node's events. */
+  async nodeHistory() {
+    return (await request(this.client(), StreamHistory, { stream: Streams.node(this.nodeId) })).events;
+  }
 }

@@ -3,3 +3,4 @@ export { freePort } from './free-port.js';
 export { NatsServerProcess, type NatsServerOptions } from './nats-server.process.js';
 export { newRunId } from './run-id.js';
 export { ServiceProcess, appMain, repoRoot, type ServiceExit, type ServiceLogLine } from './service.process.js';
+export { LxdDaemonControl, lxdSocketPath } from './lxd-daemon.control.js';

@@ -16,6 +16,7 @@ export function shouldRun(state: PlacedAllocation): boolean {
  */
 export class DesiredAllocations {
   private readonly states = new Map<string, PlacedAllocation>();
+  private readonly positions = new Map<string, number>();
 
   constructor(private readonly nodeId: string) {}
 
@@ -28,7 +29,13 @@ export class DesiredAllocations {
     const next = evolveAllocation(this.states.get(ids.allocId) ?? absentAllocation, typed);
     if (next.status === 'absent') return undefined;
     this.states.set(ids.allocId, next);
+    this.positions.set(ids.allocId, event.position);
     return ids.allocId;
+  }
+
+  /** The log position of the last event of the allocation's stream folded in. */
+  positionOf(allocId: string): number | undefined {
+    return this.positions.get(allocId);
   }
 
   /** The allocation's state, or undefined when the log never placed it on this node. */

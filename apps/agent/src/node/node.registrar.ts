@@ -20,7 +20,9 @@ export interface NodeRegistrarOptions {
  * Registers the node with the state-server (RegisterNode, retried until it is answered; the same
  * facts write nothing there), then publishes a {@link NodeHeartbeat} on `plato.heartbeat.<nodeId>`
  * every `heartbeatMs` (core NATS, fire and forget: while NATS is away the client buffers and the
- * state-server judges liveness). Nothing here blocks the reconcile loop.
+ * state-server judges liveness). `update` registers again with new facts (another runtime
+ * offered, a runtime unavailable or back); the latest facts win. Nothing here blocks the
+ * reconcile loop.
  */
 export class NodeRegistrar {
   private readonly logger: Logger;
@@ -29,13 +31,27 @@ export class NodeRegistrar {
   private wake: (() => void) | undefined;
   private closed = false;
   private registeredOnce = false;
+  private generation = 0;
+  private readonly firstAccepted: Promise<void>;
+  private accept!: () => void;
 
   constructor(
     private readonly nc: NatsConnection,
-    private readonly facts: NodeFacts,
+    private facts: NodeFacts,
     private readonly options: NodeRegistrarOptions,
   ) {
     this.logger = options.logger ?? createLogger('agent-registrar');
+    this.firstAccepted = new Promise((resolve) => (this.accept = resolve));
+  }
+
+  /** Registers again with `facts` when they differ from the last ones given. */
+  update(facts: NodeFacts): void {
+    if (JSON.stringify(facts) === JSON.stringify(this.facts)) return;
+    this.facts = facts;
+    this.generation += 1;
+    if (this.closed) return;
+    this.registering ??= this.register().finally(() => (this.registering = undefined));
+    this.wake?.();
   }
 
   /** True once the state-server accepted the registration. */
@@ -45,12 +61,12 @@ export class NodeRegistrar {
 
   /** Starts registering in the background; heartbeats begin once it is accepted. */
   start(): void {
-    this.registering ??= this.register();
+    this.registering ??= this.register().finally(() => (this.registering = undefined));
   }
 
-  /** Resolves once the registration was accepted (or the registrar was closed). */
+  /** Resolves once the first registration was accepted (or the registrar was closed). */
   async whenRegistered(): Promise<void> {
-    await this.registering;
+    await this.firstAccepted;
   }
 
   /** Stops registering and heartbeating. */
@@ -58,20 +74,28 @@ export class NodeRegistrar {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.wake?.();
+    this.accept();
     await this.registering;
   }
 
   private async register(): Promise<void> {
-    const commandId = `${this.facts.nodeId}:register:${this.options.incarnation ?? Date.now()}`;
+    const incarnation = this.options.incarnation ?? Date.now();
     let backoff = this.options.retryMs ?? 250;
     for (let attempt = 1; !this.closed; attempt++) {
+      const generation = this.generation;
+      const facts = this.facts;
       try {
-        const reply = await request(this.nc, RegisterNode, { ...this.facts, commandId });
-        this.registeredOnce = true;
-        this.logger.info({ nodeId: this.facts.nodeId, events: reply.events.map((e) => e.type) }, 'node registered');
-        this.heartbeat();
-        this.timer = setInterval(() => this.heartbeat(), this.options.heartbeatMs);
-        return;
+        const reply = await request(this.nc, RegisterNode, { ...facts, commandId: `${facts.nodeId}:register:${incarnation}:${generation}` });
+        this.logger.info({ nodeId: facts.nodeId, runtimes: facts.runtimes, unavailable: facts.unavailableRuntimes ?? [], events: reply.events.map((e) => e.type) }, 'node registered');
+        if (!this.registeredOnce) {
+          this.registeredOnce = true;
+          this.accept();
+          this.heartbeat();
+          this.timer = setInterval(() => this.heartbeat(), this.options.heartbeatMs);
+        }
+        if (generation === this.generation) return;
+        backoff = this.options.retryMs ?? 250;
+        attempt = 0;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (attempt === 1) this.logger.warn({ reason }, 'registration not answered; trying again until it is');

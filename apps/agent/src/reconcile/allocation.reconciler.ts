@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Runtime } from '@plato/contracts';
 import { terminalAllocationStatuses, type PlacedAllocation } from '@plato/domain';
 import { createLogger, type Logger } from '@plato/messaging';
 import { RuntimeUnavailable, type ContainerInfo, type ContainerRuntime, type ContainerSpec } from '@plato/runtime';
 import type { DesiredAllocations } from '../desired/desired-allocations.projection.js';
+import type { RuntimeMonitor, RuntimeOutage } from '../node/runtime.monitor.js';
 import { shouldRun } from '../desired/desired-allocations.projection.js';
 import type { AllocationReporter } from '../report/allocation.reporter.js';
 import type { ExitWatcher } from './exit.watcher.js';
@@ -26,9 +26,6 @@ export interface AllocationReconcilerOptions {
   images?: ImagePreparer;
   logger?: Logger;
 }
-
-/** The node's runtimes by name: every allocation runs on the one its spec names. */
-export type NodeRuntimes = ReadonlyMap<Runtime, ContainerRuntime>;
 
 /** A container found on one of the node's runtimes. */
 interface Found {
@@ -57,12 +54,15 @@ interface RestartBackoff {
  *   stop (after `stopTimeoutMs`, kill) and remove; report `stopped` for an allocation stopped on
  *   request that the log does not yet show ended.
  *
- * Every step goes to the runtime the allocation's spec names (`spec.runtime`, one of `runtimes`);
- * an allocation asking for a runtime the node does not have is reported `failed`. A container of
- * an allocation the log does not know is looked for on every runtime.
+ * Every step goes to the runtime the allocation's spec names (`spec.runtime`); an allocation
+ * asking for a runtime the agent may not use is reported `failed`. A container of an allocation
+ * the log does not know is looked for on every answering runtime.
  *
- * An unreachable engine throws {@link RuntimeUnavailable}; the next resync tries again. Running
- * containers are handed to the {@link ExitWatcher}, so an exit is handled at once.
+ * A runtime that does not answer ({@link RuntimeUnavailable}) fails nothing: the outage is told
+ * to the {@link RuntimeMonitor}, and an allocation that should run there is reported `unknown`
+ * (once per outage) and left as it is; once the runtime answers again the next reconcile adopts
+ * its container (reporting it running again, restarting nothing) or converges it as usual.
+ * Running containers are handed to the {@link ExitWatcher}, so an exit is handled at once.
  */
 export class AllocationReconciler {
   private readonly logger: Logger;
@@ -71,7 +71,7 @@ export class AllocationReconciler {
 
   constructor(
     private readonly nodeId: string,
-    private readonly runtimes: NodeRuntimes,
+    private readonly runtimes: RuntimeMonitor,
     private readonly desired: DesiredAllocations,
     private readonly reporter: AllocationReporter,
     private readonly options: AllocationReconcilerOptions = {},
@@ -84,25 +84,48 @@ export class AllocationReconciler {
   async reconcile(allocId: string): Promise<void> {
     const state = this.desired.get(allocId);
     if (!state) {
-      for (const runtime of this.runtimes.values()) {
-        const info = await runtime.inspect(containerNameOf(allocId));
-        if (info && info.labels[ContainerLabels.node] === this.nodeId) {
-          this.logger.info({ allocId, container: info.id, runtime: runtime.name }, 'removing a container of this node the log does not know');
-          await this.removeContainer({ runtime, info });
-        }
+      for (const runtime of this.runtimes.answering()) {
+        await this.onRuntime(runtime, async () => {
+          const info = await runtime.inspect(containerNameOf(allocId));
+          if (info && info.labels[ContainerLabels.node] === this.nodeId) {
+            this.logger.info({ allocId, container: info.id, runtime: runtime.name }, 'removing a container of this node the log does not know');
+            await this.removeContainer({ runtime, info });
+          }
+        });
       }
       return;
     }
     const runtime = this.runtimes.get(state.placement.spec.runtime);
     if (!runtime) {
-      if (shouldRun(state)) this.fail(allocId, new Error(`runtime ${state.placement.spec.runtime} is not available on node ${this.nodeId} (it has ${[...this.runtimes.keys()].join(', ') || 'none'})`));
+      if (shouldRun(state)) this.fail(allocId, new Error(`runtime ${state.placement.spec.runtime} is not available on node ${this.nodeId} (it has ${this.runtimes.names().join(', ') || 'none'})`));
       else await this.halt(allocId, state, null);
       return;
     }
-    const info = await runtime.inspect(containerNameOf(allocId));
-    const found = info ? { runtime, info } : null;
-    if (shouldRun(state)) await this.run(allocId, state, runtime, found);
-    else await this.halt(allocId, state, found);
+    const outage = await this.onRuntime(runtime, async () => {
+      const info = await runtime.inspect(containerNameOf(allocId));
+      const found = info ? { runtime, info } : null;
+      if (shouldRun(state)) await this.run(allocId, state, runtime, found);
+      else await this.halt(allocId, state, found);
+    });
+    const latest = this.desired.get(allocId) ?? state;
+    if (outage && shouldRun(latest)) this.unknown(allocId, latest, outage);
+  }
+
+  /** Runs `steps` on `runtime`; resolves with the runtime's outage when it stopped answering. */
+  private async onRuntime(runtime: ContainerRuntime, steps: () => Promise<void>): Promise<RuntimeOutage | undefined> {
+    try {
+      await steps();
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof RuntimeUnavailable) || error.runtime !== runtime.name) throw error;
+      return this.runtimes.markUnavailable(runtime.name, error.message);
+    }
+  }
+
+  private unknown(allocId: string, state: PlacedAllocation, outage: RuntimeOutage): void {
+    this.options.exitWatcher?.unwatch(allocId);
+    if (state.status === 'unknown') return;
+    this.reporter.report(allocId, `${allocId}:unknown:${outage.since}`, { kind: 'unknown', reason: outage.reason });
   }
 
   private async run(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, existing: Found | null): Promise<void> {
@@ -121,7 +144,7 @@ export class AllocationReconciler {
     switch (info.state) {
       case 'running':
         this.options.exitWatcher?.watch(allocId, info.id, runtime);
-        if (state.status !== 'running' || state.containerId !== info.id) this.reportStarted(allocId, info);
+        if (state.status !== 'running' || state.containerId !== info.id) this.reportStarted(allocId, info, state.status === 'unknown' ? this.desired.positionOf(allocId) : undefined);
         return;
       case 'created':
         await this.start(allocId, runtime, info.id);
@@ -205,8 +228,13 @@ export class AllocationReconciler {
     this.reporter.report(allocId, `${allocId}:failed:${createHash('sha256').update(reason).digest('hex').slice(0, 12)}`, { kind: 'failed', reason });
   }
 
-  private reportStarted(allocId: string, info: ContainerInfo): void {
-    this.reporter.report(allocId, observationId(allocId, 'started', info.id, info.startedAt), {
+  /**
+   * Reports the container started. `over` is the log position of the `unknown` status it corrects:
+   * the same container seen again after an outage is a new observation.
+   */
+  private reportStarted(allocId: string, info: ContainerInfo, over?: number): void {
+    const id = observationId(allocId, 'started', info.id, info.startedAt);
+    this.reporter.report(allocId, over === undefined ? id : `${id}:over:${over}`, {
       kind: 'started',
       containerId: info.id,
       ports: info.ports.map((port) => ({ container: port.container, host: port.host, hostIp: port.hostIp, protocol: port.protocol })),
