@@ -25,13 +25,19 @@ export async function getNodes(context: CliContext, id: string | undefined): Pro
     renderTable<NodeView>(items, [
       { header: 'node', cell: (n) => n.nodeId },
       { header: 'state', cell: (n) => n.state + (n.cordoned ? ',cordoned' : '') },
-      { header: 'runtimes', cell: (n) => n.runtimes.join(',') || '-' },
+      { header: 'runtimes', cell: (n) => runtimesOf(n) },
       { header: 'cpu', cell: (n) => `${n.allocated.cpu}/${n.capacity.cpu}m` },
       { header: 'memory', cell: (n) => `${n.allocated.memory}/${n.capacity.memory}Mi` },
       { header: 'allocs', cell: (n) => n.allocations },
       { header: 'labels', cell: (n) => Object.entries(n.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-' },
     ]),
   );
+}
+
+/** The node's runtimes, each one that does not answer now marked `(unavailable)`. */
+function runtimesOf(n: NodeView): string {
+  const unavailable = new Set(n.unavailableRuntimes.map((entry) => entry.runtime));
+  return n.runtimes.map((runtime) => (unavailable.has(runtime) ? `${runtime}(unavailable)` : runtime)).join(',') || '-';
 }
 
 /** `plato get allocs [-n NS] [--deployment NAME] [--node ID] [--all]`. */
@@ -63,7 +69,7 @@ export function allocationTable(items: readonly AllocationView[]): string {
 }
 
 function statusOf(a: AllocationView): string {
-  if (a.failure) return `failed: ${a.failure}`;
+  if (a.failure) return `${a.status}: ${a.failure}`;
   if (a.exitCode !== undefined && a.status !== 'running') return `${a.status} (exit ${a.exitCode})`;
   if (a.stopReason && a.desired === 'stop') return `${a.status} (${a.stopReason})`;
   return a.status;

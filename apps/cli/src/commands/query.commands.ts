@@ -106,7 +106,12 @@ export function summarize(entry: Pick<HistoryEntry, 'type' | 'data'>): string {
     case 'AllocationExited':
       return `exit ${String(data['exitCode'])}${data['willRestart'] ? ', restarting' : ''}`;
     case 'AllocationFailed':
+    case 'AllocationUnknown':
       return String(data['reason']);
+    case 'NodeRuntimeUnavailable':
+      return `${String(data['runtime'])}: ${String(data['reason'])}`;
+    case 'NodeRuntimeAvailable':
+      return String(data['runtime']);
     case 'NodeRegistered': {
       const capacity = (data['capacity'] ?? {}) as Record<string, unknown>;
       return `${String(data['hostname'])} cpu=${String(capacity['cpu'])}m memory=${String(capacity['memory'])}Mi runtimes=${String(data['runtimes'])}`;

@@ -1,4 +1,4 @@
-import { DescribeDeployment, ErrorCode, PlatoError, type DeploymentDescription } from '@plato/contracts';
+import { DescribeDeployment, ErrorCode, PlatoError, type AllocationView, type DeploymentDescription } from '@plato/contracts';
 import { setTimeout as delay } from 'node:timers/promises';
 import { request } from '@plato/messaging';
 import type { CliContext } from '../cli.context.js';
@@ -24,13 +24,18 @@ export function progressOf(reply: DeploymentDescription, target: WaitTarget): Pr
   const running = current.filter((a) => a.status === 'running').length;
   const pending = current.filter((a) => a.status === 'pending').length;
   const failed = current.filter((a) => a.status === 'failed').length;
-  const stopping = allocations.filter((a) => (a.desired === 'stop' || a.version !== d.version) && (a.status === 'running' || a.status === 'pending')).length;
+  const stopping = allocations.filter((a) => (a.desired === 'stop' || a.version !== d.version) && holdsContainer(a)).length;
   const desired = d.deleted ? 0 : d.replicas;
   const done =
     target === 'gone'
-      ? allocations.every((a) => a.status !== 'running' && a.status !== 'pending')
+      ? allocations.every((a) => !holdsContainer(a))
       : running === desired && current.length === desired && stopping === 0;
   return { desired, running, pending, stopping, failed, done, ...(placement.blocked ? { blocked: placement.summary } : {}) };
+}
+
+/** The allocation may have a container: pending, running, or unknown while its runtime does not answer. */
+function holdsContainer(a: AllocationView): boolean {
+  return a.status === 'running' || a.status === 'pending' || a.status === 'unknown';
 }
 
 function line(name: string, p: Progress): string {
