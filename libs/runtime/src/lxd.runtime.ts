@@ -106,6 +106,8 @@ export class LxdRuntime extends ContainerRuntime {
   readonly name = runtimeName;
   private readonly client: LxdClient;
   private readonly profiles: string[];
+  private readonly removals = new Map<string, Promise<void>>();
+  private readonly fileReads = new Map<string, Set<Promise<unknown>>>();
 
   constructor(options: LxdRuntimeOptions = {}) {
     super();
@@ -227,7 +229,37 @@ export class LxdRuntime extends ContainerRuntime {
     }
   }
 
+  /**
+   * Stops (forced) and deletes the instance. It never overlaps a file-API read of the same
+   * instance through this runtime (the exit code an inspect reads, the logs): it waits for reads
+   * under way, and reads wait for it. LXD 5.0 leaves a DELETE running for good when a file read of
+   * the stopped instance races it.
+   */
   override async remove(id: ContainerId): Promise<void> {
+    const pending = this.removals.get(id);
+    if (pending) return pending;
+    const removal = this.removeNow(id).finally(() => this.removals.delete(id));
+    this.removals.set(id, removal);
+    return removal;
+  }
+
+  /** Reads a file of instance `name` through the file API, never while it is being removed. */
+  private async readFile(name: string, path: string): ReturnType<LxdClient['file']> {
+    await this.removals.get(name)?.catch(() => undefined);
+    const read = this.client.file(path);
+    const reads = this.fileReads.get(name) ?? new Set<Promise<unknown>>();
+    this.fileReads.set(name, reads);
+    reads.add(read);
+    try {
+      return await read;
+    } finally {
+      reads.delete(read);
+      if (reads.size === 0) this.fileReads.delete(name);
+    }
+  }
+
+  private async removeNow(id: ContainerId): Promise<void> {
+    await Promise.allSettled([...(this.fileReads.get(id) ?? [])]);
     for (let attempt = 1; ; attempt++) {
       try {
         const instance = await this.instance(id);
@@ -307,7 +339,7 @@ export class LxdRuntime extends ContainerRuntime {
       const instance = await this.instance(id);
       if (!instance) throw new ContainerNotFound(id, this.name);
       const source = commandOf(instance.config) ? filePath(instance.name, WorkloadPaths.output) : `${instancePath(instance.name)}/console`;
-      const text = (await this.client.file(source))?.content.toString('utf8') ?? '';
+      const text = (await this.readFile(instance.name, source))?.content.toString('utf8') ?? '';
       return options.tail !== undefined ? tailLines(text, options.tail) : text;
     } catch (error) {
       throw this.containerFailure('read logs of', id, error);
@@ -402,7 +434,7 @@ export class LxdRuntime extends ContainerRuntime {
    */
   private async exitOf(instance: LxdInstance): Promise<{ exitCode: number; finishedAt: Date | null }> {
     if (!commandOf(instance.config)) return { exitCode: 0, finishedAt: null };
-    const file = await this.client.file(filePath(instance.name, WorkloadPaths.exit));
+    const file = await this.readFile(instance.name, filePath(instance.name, WorkloadPaths.exit));
     const code = file ? parseExitCode(file.content.toString('utf8')) : null;
     return code === null ? { exitCode: killedExitCode, finishedAt: file?.modifiedAt ?? null } : { exitCode: code, finishedAt: file!.modifiedAt };
   }

@@ -89,6 +89,23 @@ describe('LxdRuntime specifics (real daemon)', () => {
     expect(await runtime.waitExit(id)).toBe(7);
   });
 
+  it('removes a stopped instance that is being inspected all the while (LXD would hold the DELETE for good)', async () => {
+    const { id } = await runtime.create(spec('inspected', { ports: [{ container: 8080, hostIp: '127.0.0.1' }] }));
+    await runtime.start(id);
+    await running(id);
+    await runtime.stop(id, { timeoutMs: 5_000 });
+    let removed = false;
+    const inspecting = (async () => {
+      while (!removed) await runtime.inspect(id);
+    })();
+    const removal = runtime.remove(id).then(() => 'removed');
+    const verdict = await Promise.race([removal, new Promise((resolve) => setTimeout(() => resolve('still deleting after 20 s'), 20_000).unref())]);
+    removed = true;
+    await inspecting;
+    expect(verdict).toBe('removed');
+    expect(await runtime.inspect(id)).toBeNull();
+  }, 40_000);
+
   it("fails a start LXD refuses with LXD's own reason", async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
