@@ -18,7 +18,7 @@ import { AllocationReporter, natsReportSender, type ReportSender } from './repor
 /** What {@link startAgent} runs on; the caller owns and closes the connection, store and runtime. */
 export interface StartAgentOptions {
   config: Pick<AgentConfig, 'nodeId' | 'hostname' | 'labels' | 'capacity' | 'heartbeatMs' | 'reconcileMs'> &
-    Partial<Pick<AgentConfig, 'runtimes' | 'imageCache'>>;
+    Partial<Pick<AgentConfig, 'runtimes' | 'imageCache' | 'concurrency'>>;
   nc: NatsConnection;
   /** The event log, read only: the agent replays its node's allocation streams from it. */
   eventStore: EventStore;
@@ -28,8 +28,6 @@ export interface StartAgentOptions {
    * offered one does not answer it is registered unavailable (see {@link RuntimeMonitor}).
    */
   runtimes: readonly ContainerRuntime[];
-  /** Allocations converged at once (default 8). */
-  concurrency?: number;
   /** How reports reach the state-server (default: ReportAllocation requests on `nc`). */
   reportSender?: ReportSender;
   logger?: Logger;
@@ -100,7 +98,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   const images = config.imageCache ? new ImagePreparer(config.imageCache, logger) : undefined;
   const reconciler = new AllocationReconciler(nodeId, monitor, desired, reporter, { logger, exitWatcher, ...(images ? { images } : {}) });
   const queue: ReconcileQueue = new ReconcileQueue((allocId) => reconciler.reconcile(allocId), {
-    concurrency: options.concurrency ?? 8,
+    concurrency: config.concurrency ?? 32,
     onError: (allocId, error) => logger.warn({ err: error, allocId }, 'reconcile failed; the next resync tries again'),
   });
 

@@ -16,6 +16,7 @@ describe('loadAgentConfig', () => {
       imageCache: expect.stringMatching(/\/tools\/images\/\.cache$/),
       heartbeatMs: 1000,
       reconcileMs: 1000,
+      concurrency: 32,
     });
   });
 

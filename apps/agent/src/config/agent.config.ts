@@ -42,6 +42,12 @@ export interface AgentConfig {
   heartbeatMs: number;
   /** Milliseconds between full resyncs of every allocation with the engine (`PLATO_RECONCILE_MS`, default 1 000). */
   reconcileMs: number;
+  /**
+   * Allocations converged at once (`PLATO_RECONCILE_CONCURRENCY`, default 32). Most of a create is
+   * waiting on the engine (an LXD proxy device takes about a second to set up), so a burst of
+   * placements should not queue behind a few slots.
+   */
+  concurrency: number;
 }
 
 /** The machine this process runs on. */
@@ -101,6 +107,7 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env, host: Host
     imageCache: text('PLATO_IMAGE_CACHE') ?? defaultImageCache,
     heartbeatMs: positive('PLATO_HEARTBEAT_MS', 1000),
     reconcileMs: positive('PLATO_RECONCILE_MS', 1000),
+    concurrency: positive('PLATO_RECONCILE_CONCURRENCY', 32),
   };
   if (issues.length > 0) throw new ContractViolation('agent configuration', issues);
   return config;
