@@ -96,13 +96,15 @@ describe('ports as proxy devices', () => {
 describe('the workload script', () => {
   it('quotes every argument for the shell', () => {
     expect(shellQuote(`it's "$HOME"`)).toBe(`'it'\\''s "$HOME"'`);
-    expect(workloadScript(['sh', '-c', `echo 'a b' $X`])).toContain(`'sh' '-c' 'echo '\\''a b'\\'' $X' </dev/null >>/.plato/output 2>&1 &`);
+    expect(workloadScript(['sh', '-c', `echo 'a b' $X`])).toContain(`'sh' '-c' 'echo '\\''a b'\\'' $X' </dev/null >>/.plato/output 2>&1 & child=$!`);
   });
 
   it('forwards the halt signal, records the exit code and brings loopback up', () => {
     const script = workloadScript(['true']);
     expect(script).toContain(`trap 'kill -TERM $child 2>/dev/null' PWR TERM`);
     expect(script).toContain('ip link set lo up');
+    expect(script.indexOf('trap ')).toBe(0);
+    expect(script).not.toContain('\n');
     expect(script.indexOf('rm -f /.plato/exit')).toBeLessThan(script.indexOf('mv /.plato/exit.tmp /.plato/exit'));
     expect(parseExitCode('143\n')).toBe(143);
     expect(parseExitCode('')).toBeNull();

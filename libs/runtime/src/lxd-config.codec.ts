@@ -13,10 +13,19 @@ export const PortDevicePrefix = 'plato-port-';
 /** Where the workload wrapper, its output and its exit code live inside the container. */
 export const WorkloadPaths = {
   dir: '/.plato',
-  run: '/.plato/run',
   output: '/.plato/output',
   exit: '/.plato/exit',
 } as const;
+
+/** The `environment.*` variable that carries the workload script to PID 1. */
+export const WorkloadVariable = 'PLATO_WORKLOAD';
+
+/**
+ * The `raw.lxc` line that makes PID 1 a shell evaluating {@link WorkloadVariable}. LXC splits
+ * `lxc.init.cmd` on blanks and knows no quoting, so the command holds no blank: `${IFS}` splits
+ * it inside the shell instead.
+ */
+export const WorkloadInitCommand = `lxc.init.cmd = /bin/sh -c eval\${IFS}"$${WorkloadVariable}"`;
 
 const cpuPeriodMs = 100;
 const bytesPerUnit: Record<string, number> = {
@@ -141,23 +150,25 @@ export function shellQuote(value: string): string {
 }
 
 /**
- * The script PID 1 runs (`lxc.init.cmd = /bin/sh /.plato/run`): it brings loopback up (a container
- * without a NIC boots with `lo` down), runs `argv` as its child with stdout and stderr appended to
- * `/.plato/output`, forwards LXD's halt signal (SIGPWR) and SIGTERM to it as SIGTERM, and writes
- * the child's exit status to `/.plato/exit` before exiting — which stops the container.
+ * The script PID 1 evaluates (see {@link WorkloadInitCommand}), on one line because LXC's
+ * environment lines cannot hold a newline: it first traps LXD's halt signal (SIGPWR) and SIGTERM,
+ * brings loopback up (a container without a NIC boots with `lo` down), runs `argv` as its child
+ * with stdout and stderr appended to `/.plato/output`, forwards a trapped signal to it as SIGTERM,
+ * and writes the child's exit status to `/.plato/exit` before exiting — which stops the container.
+ * It lives in the instance's config, so a start needs no file written into the container first.
  */
 export function workloadScript(argv: readonly string[]): string {
   return [
+    `trap 'kill -TERM $child 2>/dev/null' PWR TERM INT HUP`,
+    `unset ${WorkloadVariable}`,
+    `mkdir -p ${WorkloadPaths.dir}`,
     `rm -f ${WorkloadPaths.exit}`,
     'export PATH="${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}" HOME="${HOME:-/root}"',
-    'ip link set lo up 2>/dev/null || ifconfig lo up 2>/dev/null',
-    `trap 'kill -TERM $child 2>/dev/null' PWR TERM INT HUP`,
-    `${argv.map(shellQuote).join(' ')} </dev/null >>${WorkloadPaths.output} 2>&1 &`,
-    'child=$!',
+    '{ ip link set lo up 2>/dev/null || ifconfig lo up 2>/dev/null; }',
+    `${argv.map(shellQuote).join(' ')} </dev/null >>${WorkloadPaths.output} 2>&1 & child=$!`,
     'while :; do wait $child; code=$?; kill -0 $child 2>/dev/null || break; done',
     `echo $code >${WorkloadPaths.exit}.tmp && mv ${WorkloadPaths.exit}.tmp ${WorkloadPaths.exit}`,
-    '',
-  ].join('\n');
+  ].join('; ');
 }
 
 /** The exit code in `/.plato/exit`'s text, or `null` when it holds none. */

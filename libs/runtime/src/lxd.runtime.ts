@@ -21,7 +21,9 @@ import {
   ImageRefKey,
   LabelKeyPrefix,
   PortDevicePrefix,
+  WorkloadInitCommand,
   WorkloadPaths,
+  WorkloadVariable,
   cpuAllowance,
   cpuMillisFromConfig,
   hasRun,
@@ -76,7 +78,6 @@ interface LxdInstance {
 }
 
 const runtimeName = 'lxd';
-const initCommand = `lxc.init.cmd = /bin/sh ${WorkloadPaths.run}`;
 const killedExitCode = 137;
 const busyRetryMs = 30_000;
 const safeFilterValue = /^[A-Za-z0-9._-]+$/;
@@ -93,10 +94,12 @@ const filterWords = /^(and|or|not|eq|ne|lt|gt|le|ge)$/i;
  *   `limits.memory`; `security.privileged` and `security.nesting` are false;
  * - ports → one proxy device `plato-port-<i>` each, listening on the spec's loopback address and
  *   connecting to the container's 127.0.0.1; a host port of 0 is picked free at `create` and kept;
- * - command + args → the workload: PID 1 is `/bin/sh /.plato/run` (`raw.lxc: lxc.init.cmd`), a
- *   script written before each start that brings `lo` up, runs the argv with its output appended to
- *   `/.plato/output`, forwards `stop`'s SIGPWR as SIGTERM, writes the exit status to `/.plato/exit`
- *   and exits, which stops the container. Without command and args the image's own init boots.
+ * - command + args → the workload: PID 1 is a shell (`raw.lxc: lxc.init.cmd`) evaluating a
+ *   one-line script kept in the instance's config (`environment.PLATO_WORKLOAD`) that traps
+ *   `stop`'s SIGPWR, brings `lo` up, runs the argv with its output appended to `/.plato/output`,
+ *   forwards the signal as SIGTERM, writes the exit status to `/.plato/exit` and exits, which stops
+ *   the container. Nothing is written into the container before a start. Without command and args
+ *   the image's own init boots.
  * - env → `environment.<NAME>` (seen by the workload and by `exec`).
  *
  * The image must have `/bin/sh` (any busybox or distribution image has). Restart policies other
@@ -193,8 +196,6 @@ export class LxdRuntime extends ContainerRuntime {
       const instance = await this.instance(id);
       if (!instance) throw new ContainerNotFound(id, this.name);
       if (instance.status === 'Running') return;
-      const argv = commandOf(instance.config);
-      if (argv) await this.writeWorkload(instance.name, argv, !hasRun(instance.last_used_at));
       await this.whenIdle(() => this.client.operation('PUT', `${instancePath(instance.name)}/state`, { json: { action: 'start' } }));
     } catch (error) {
       if (error instanceof LxdApiError && /already running/i.test(error.message)) return;
@@ -382,7 +383,9 @@ export class LxdRuntime extends ContainerRuntime {
       ...Object.fromEntries(Object.entries(s.env).map(([key, value]) => [`environment.${key}`, value])),
       ...(s.cpuMillis !== undefined ? { 'limits.cpu.allowance': cpuAllowance(s.cpuMillis) } : {}),
       ...(s.memoryMiB !== undefined ? { 'limits.memory': memoryLimit(s.memoryMiB) } : {}),
-      ...(argv.length > 0 ? { [CommandKey]: JSON.stringify(argv), 'raw.lxc': initCommand } : {}),
+      ...(argv.length > 0
+        ? { [CommandKey]: JSON.stringify(argv), [`environment.${WorkloadVariable}`]: workloadScript(argv), 'raw.lxc': WorkloadInitCommand }
+        : {}),
     };
     const devices = Object.fromEntries(ports.map((port, i) => [`${PortDevicePrefix}${i}`, proxyDevice(port)]));
     return { name: s.name, type: 'container', source: { type: 'image', fingerprint }, profiles: this.profiles, config, devices };
@@ -447,20 +450,6 @@ export class LxdRuntime extends ContainerRuntime {
     }
     if (recordExit && commandOf(instance.config) && !(await this.client.file(filePath(instance.name, WorkloadPaths.exit)))) {
       await this.client.sync('POST', filePath(instance.name, WorkloadPaths.exit), { raw: `${killedExitCode}\n`, headers: fileHeaders('file', '0644') });
-    }
-  }
-
-  private async writeWorkload(name: string, argv: string[], firstRun: boolean): Promise<void> {
-    const mkdir = () => this.client.sync('POST', filePath(name, WorkloadPaths.dir), { raw: '', headers: fileHeaders('directory', '0755') });
-    const write = () =>
-      this.client.sync('POST', filePath(name, WorkloadPaths.run), { raw: workloadScript(argv), headers: fileHeaders('file', '0755') });
-    if (firstRun) await mkdir();
-    try {
-      await write();
-    } catch (error) {
-      if (!(error instanceof LxdApiError) || firstRun) throw error;
-      await mkdir();
-      await write();
     }
   }
 
