@@ -190,7 +190,7 @@ export class LxdRuntime extends ContainerRuntime {
     }
   }
 
-  /** Writes the workload script from the instance's config (when it has a command), then starts it. */
+  /** Starts the instance (its PID 1 evaluates the workload script kept in its config). */
   override async start(id: ContainerId): Promise<void> {
     try {
       const instance = await this.instance(id);

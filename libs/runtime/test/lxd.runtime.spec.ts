@@ -72,6 +72,13 @@ describe('LxdRuntime specifics (real daemon)', () => {
     expect(await runtime.inspect(id)).toEqual(expect.objectContaining({ state: 'exited', exitCode: 143 }));
   });
 
+  it('stops a workload cleanly even right after its start: the halt signal is trapped by then (143, not 137)', async () => {
+    const { id } = await runtime.create(spec('quick-stop'));
+    await runtime.start(id);
+    await runtime.stop(id, { timeoutMs: 5_000 });
+    expect(await runtime.inspect(id)).toEqual(expect.objectContaining({ state: 'exited', exitCode: 143 }));
+  });
+
   it('kills a workload that ignores SIGTERM once the timeout passes: it exits 137', async () => {
     const { id } = await runtime.create(spec('sigkill', { command: ['sh', '-c', 'trap "" TERM; while :; do sleep 1; done'] }));
     await runtime.start(id);
