@@ -40,6 +40,7 @@ import {
   encodeLabelKey,
 } from './lxd-config.codec.js';
 import { LxdApiError, LxdClient, type LxdOperation } from './lxd.client.js';
+import { LxdExitPoller } from './lxd-exit.poller.js';
 import {
   ContainerNotFound,
   ContainerNotRunning,
@@ -111,6 +112,7 @@ export class LxdRuntime extends ContainerRuntime {
   private readonly profiles: string[];
   private readonly removals = new Map<string, Promise<void>>();
   private readonly fileReads = new Map<string, Set<Promise<unknown>>>();
+  private readonly exits = new LxdExitPoller(() => this.runningNames());
 
   constructor(options: LxdRuntimeOptions = {}) {
     super();
@@ -244,6 +246,12 @@ export class LxdRuntime extends ContainerRuntime {
     return removal;
   }
 
+  /** The names of the instances LXD runs now. */
+  private async runningNames(): Promise<ReadonlySet<string>> {
+    const urls = await this.client.sync<string[]>('GET', `/1.0/instances?filter=${encodeURIComponent('status eq Running')}`);
+    return new Set(urls.map((url) => decodeURIComponent(url.split('?')[0]!.split('/').pop()!)));
+  }
+
   /** Reads a file of instance `name` through the file API, never while it is being removed. */
   private async readFile(name: string, path: string): ReturnType<LxdClient['file']> {
     await this.removals.get(name)?.catch(() => undefined);
@@ -310,19 +318,20 @@ export class LxdRuntime extends ContainerRuntime {
   }
 
   /**
-   * Polls the instance until it has stopped after running (every 20 ms at first, backing off to
-   * 250 ms), then reads the exit code as {@link inspect} does.
+   * Resolves once the instance has stopped after running, with the exit code {@link inspect}
+   * reads. Every wait of this runtime shares one poll of LXD's running instances every 100 ms
+   * ({@link LxdExitPoller}); the instance itself is read only when it left that list.
    */
   override async waitExit(id: ContainerId, options: { signal?: AbortSignal } = {}): Promise<number> {
     const { signal } = options;
     try {
-      for (let interval = 20; ; interval = Math.min(250, Math.ceil(interval * 1.5))) {
+      for (;;) {
         signal?.throwIfAborted();
         const instance = await this.instance(id);
         if (!instance) throw new ContainerNotFound(id, this.name);
         const state = toState(instance.status, instance.last_used_at);
         if (state === 'exited' || state === 'dead') return (await this.exitOf(instance)).exitCode;
-        await abortableDelay(interval, signal);
+        await this.exits.notRunning(instance.name, signal);
       }
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -567,21 +576,6 @@ async function sha256File(path: string): Promise<string> {
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function isConnectionError(error: unknown): boolean {
