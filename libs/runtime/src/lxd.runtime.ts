@@ -81,6 +81,8 @@ interface LxdInstance {
 const runtimeName = 'lxd';
 const killedExitCode = 137;
 const busyRetryMs = 30_000;
+/** The image property tools/images/build sets: an image carrying it is Plato's to prune. */
+const ImageContentProperty = 'plato.image.content';
 const safeFilterValue = /^[A-Za-z0-9._-]+$/;
 const filterWords = /^(and|or|not|eq|ne|lt|gt|le|ge)$/i;
 
@@ -149,7 +151,10 @@ export class LxdRuntime extends ContainerRuntime {
    * Imports a unified image tarball (`metadata.yaml` + `rootfs/`) and points `alias` at it. The
    * tarball's SHA-256 is its LXD fingerprint: when LXD holds that image already nothing is
    * uploaded, and when the alias already names it nothing changes — so it is cheap to call before
-   * every use. An alias naming another image is moved to this one.
+   * every use. An alias naming another image is moved to this one, and that image is deleted when
+   * no alias names it any more and it came from Plato's image build (its `plato.image.content`
+   * property): rebuilt tarballs leave no stale images behind. Instances created from it keep
+   * running; LXD copied the image into each.
    */
   async importImage(tarballPath: string, alias: string): Promise<ImportedImage> {
     try {
@@ -472,6 +477,17 @@ export class LxdRuntime extends ContainerRuntime {
     }
   }
 
+  /** Deletes the image of `fingerprint` if no alias names it and Plato's image build made it. */
+  private async pruneImage(fingerprint: string): Promise<void> {
+    try {
+      const image = await this.client.sync<{ aliases?: unknown[]; properties?: Record<string, string> }>('GET', `/1.0/images/${fingerprint}`);
+      if ((image.aliases ?? []).length > 0 || !image.properties?.[ImageContentProperty]) return;
+      await this.client.operation('DELETE', `/1.0/images/${fingerprint}`);
+    } catch (error) {
+      if (!(error instanceof LxdApiError && error.status === 404)) throw error;
+    }
+  }
+
   private async pointAlias(alias: string, fingerprint: string, attempt = 0): Promise<void> {
     const path = `/1.0/images/aliases/${encodeURIComponent(alias)}`;
     let current: { target: string } | null = null;
@@ -482,7 +498,10 @@ export class LxdRuntime extends ContainerRuntime {
     }
     if (current?.target === fingerprint) return;
     try {
-      if (current) await this.client.sync('PUT', path, { json: { target: fingerprint, description: '' } });
+      if (current) {
+        await this.client.sync('PUT', path, { json: { target: fingerprint, description: '' } });
+        await this.pruneImage(current.target);
+      }
       else await this.client.sync('POST', '/1.0/images/aliases', { json: { name: alias, target: fingerprint, description: '' } });
     } catch (error) {
       if (attempt < 3 && error instanceof LxdApiError && /already exists|not found/i.test(error.message)) return this.pointAlias(alias, fingerprint, attempt + 1);

@@ -1,9 +1,13 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { eventually, newRunId } from '@plato/testing';
-import { InvalidContainerSpec, LxdRuntime, RuntimeFailure, RuntimeUnavailable, type ContainerSpec } from '../src/index.js';
+import { InvalidContainerSpec, LxdApiError, LxdClient, LxdRuntime, RuntimeFailure, RuntimeUnavailable, type ContainerSpec } from '../src/index.js';
 import { containerRuntimeContract, runLabel } from './container-runtime.contract.js';
 
 const imagesDir = fileURLToPath(new URL('../../../tools/images/', import.meta.url));
@@ -41,6 +45,13 @@ describe('LxdRuntime specifics (real daemon)', () => {
   const running = (id: string) =>
     eventually(async () => expect((await runtime.inspect(id))?.state).toBe('running'), { description: `${id} running` });
 
+  const lxdClient = new LxdClient();
+  const lxdImage = async (fingerprint: string): Promise<number> =>
+    lxdClient.sync('GET', `/1.0/images/${fingerprint}`).then(
+      () => 200,
+      (error: unknown) => (error instanceof LxdApiError ? error.status : 500),
+    );
+
   beforeAll(async () => {
     runtime = await openLxd();
   }, 120_000);
@@ -50,11 +61,38 @@ describe('LxdRuntime specifics (real daemon)', () => {
     const labelled = await runtime.list({ labels: { [runLabel]: runId } });
     await Promise.all([...new Set([...made, ...labelled.map((c) => c.name)])].map((name) => runtime.remove(name)));
     await runtime.close();
+    await lxdClient.close();
   }, 60_000);
 
   it('imports a tarball once: the same fingerprint again uploads nothing', async () => {
     const again = await runtime.importImage(tarball, image);
     expect(again).toEqual({ ref: image, id: (await runtime.ensureImage(image)).id, imported: false });
+  });
+
+  it('deletes the image an alias moved away from when nothing else names it, keeping one that is still named', async () => {
+    const dir = await mkdtemp(join(tmpdir(), `${runId}-images-`));
+    const variant = async (name: string): Promise<string> => {
+      const path = join(dir, `${name}.tar.gz`);
+      await writeFile(path, Buffer.concat([await readFile(tarball), gzipSync(Buffer.from(name))]));
+      return path;
+    };
+    const alias = `plato-test/prune:${runId}`;
+    const keep = `plato-test/keep:${runId}`;
+    try {
+      const first = await runtime.importImage(await variant('first'), alias);
+      const second = await runtime.importImage(await variant('second'), alias);
+      expect(second.id).not.toBe(first.id);
+      expect((await runtime.ensureImage(alias)).id).toBe(second.id);
+      await expect(lxdImage(first.id)).resolves.toBe(404);
+      await runtime.importImage(await variant('second'), keep);
+      const third = await runtime.importImage(await variant('third'), alias);
+      await expect(lxdImage(second.id)).resolves.toBe(200);
+      await expect(lxdImage(third.id)).resolves.toBe(200);
+      for (const name of [alias, keep]) await lxdClient.sync('DELETE', `/1.0/images/aliases/${encodeURIComponent(name)}`);
+      for (const id of [second.id, third.id]) await lxdClient.operation('DELETE', `/1.0/images/${id}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps label keys of any spelling, reversibly', async () => {
