@@ -81,6 +81,7 @@ interface LxdInstance {
 const runtimeName = 'lxd';
 const killedExitCode = 137;
 const busyRetryMs = 30_000;
+const cleanStopAttemptSeconds = 1;
 /** The image property tools/images/build sets: an image carrying it is Plato's to prune. */
 const ImageContentProperty = 'plato.image.content';
 const safeFilterValue = /^[A-Za-z0-9._-]+$/;
@@ -212,23 +213,28 @@ export class LxdRuntime extends ContainerRuntime {
 
   /**
    * Stops through LXD's clean shutdown (SIGPWR to PID 1, forwarded to the workload as SIGTERM)
-   * with `timeoutMs` rounded up to whole seconds; when that does not end it in time, a forced stop
-   * kills it and its exit code is recorded as 137.
+   * within `timeoutMs` rounded up to whole seconds; when that does not end it in time, a forced
+   * stop kills it and its exit code is recorded as 137. The clean shutdown is asked for one second
+   * at a time: LXD sends SIGPWR once per request, and one sent within a few hundred ms of the start
+   * is lost (measured: a stop right after a start waited out 5 s and killed the workload; asking
+   * again a second later stops it cleanly).
    */
   override async stop(id: ContainerId, options: { timeoutMs?: number } = {}): Promise<void> {
-    const seconds = Math.ceil((options.timeoutMs ?? 10_000) / 1000);
+    const deadline = Date.now() + Math.ceil((options.timeoutMs ?? 10_000) / 1000) * 1000;
     try {
       const instance = await this.instance(id);
       if (!instance) throw new ContainerNotFound(id, this.name);
       if (instance.status === 'Stopped') return;
-      if (seconds > 0) {
+      for (let left = Math.ceil((deadline - Date.now()) / 1000); left > 0; left = Math.ceil((deadline - Date.now()) / 1000)) {
+        const timeout = Math.min(left, cleanStopAttemptSeconds);
         try {
           await this.whenIdle(() =>
-            this.client.operation('PUT', `${instancePath(instance.name)}/state`, { json: { action: 'stop', timeout: seconds, force: false } }, seconds * 1000 + 30_000),
+            this.client.operation('PUT', `${instancePath(instance.name)}/state`, { json: { action: 'stop', timeout, force: false } }, timeout * 1000 + 30_000),
           );
           return;
         } catch (error) {
           if (error instanceof LxdApiError && /already stopped|not running/i.test(error.message)) return;
+          if (!(error instanceof LxdApiError)) throw error;
         }
       }
       await this.forceStop(instance);
