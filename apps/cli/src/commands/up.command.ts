@@ -18,6 +18,8 @@ const pollIntervalMs = 100;
  * then the state-server, the scheduler, the gateway (HTTP on 127.0.0.1:G) and an agent for this
  * machine's Docker engine, each waited for until it answers — then stops them in reverse order,
  * each by its PID. The log lives in DIR, so a second `plato up` resumes the same cluster.
+ * nats-server runs from DIR/nats-server.conf with `sync_interval: always`: every append is on disk
+ * before it is acknowledged, so an acknowledged event survives a power loss.
  * Resolves with the exit status: 0 after a requested stop, 1 when a child died on its own.
  */
 export async function upCommand(context: CliContext, args: string[]): Promise<number> {
@@ -60,10 +62,12 @@ export async function upCommand(context: CliContext, args: string[]): Promise<nu
   process.once('exit', onExit);
 
   try {
+    const natsConfig = join(stateDir, 'nats-server.conf');
+    writeFileSync(natsConfig, `jetstream {\n  store_dir: ${JSON.stringify(join(stateDir, 'nats'))}\n  sync_interval: always\n}\n`);
     const nats = await SupervisedProcess.start(
       'nats-server',
       natsServerBinary(),
-      ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(stateDir, 'nats'), '-n', 'plato'],
+      ['-c', natsConfig, '-a', '127.0.0.1', '-p', String(port), '-n', 'plato'],
       { logFile: join(stateDir, 'nats-server.log') },
     );
     children.push(nats);
