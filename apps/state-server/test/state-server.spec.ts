@@ -155,7 +155,7 @@ describe('state-server on a real nats-server with the JetStream event store', ()
 
   it('deletes, refuses to scale or delete again, and recreates on apply with the next version', async () => {
     await request(client, ApplyDeployment, { commandId: commandId(), spec: spec('temp') });
-    await request(client, ApplyDeployment, { commandId: commandId(), spec: spec('temp', { replicas: 2 }) });
+    await request(client, ApplyDeployment, { commandId: commandId(), spec: spec('temp', { image: 'plato/busybox:2' }) });
     const deleted = await request(client, DeleteDeployment, { commandId: commandId(), name: 'temp' });
     expect(deleted.events.map((event) => event.type)).toEqual(['DeploymentDeleted']);
 

@@ -8,6 +8,7 @@ export type {
 export { deploymentEventTypes, isDeploymentEvent, type DeploymentEvent } from './deployment/deployment.events.js';
 export { DeploymentNotFound } from './deployment/deployment.errors.js';
 export { decide, evolve, replay } from './deployment/deployment.decider.js';
+export { previewApply, type ApplyChange, type ApplyPreview } from './deployment/deployment-apply.preview.js';
 export { DeploymentsProjection, deploymentIdOf, type ProjectedEvent } from './deployment/deployments.projection.js';
 export { structuralEqual } from './structural-equal.js';
 export {

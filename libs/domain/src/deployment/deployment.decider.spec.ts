@@ -30,16 +30,27 @@ describe('decide ApplyDeployment', () => {
     ]);
   });
 
-  it('restores the file replica count after a scale', () => {
+  it('scales in place when only the replica count differs, keeping the version', () => {
+    const live = run(absentDeployment, apply({ replicas: 2 }));
+    expect(decide(live, apply({ replicas: 5 }))).toEqual([{ type: 'DeploymentScaled', data: { from: 2, to: 5 } }]);
+    expect(run(live, apply({ replicas: 5 }))).toEqual({ status: 'live', version: 1, spec: spec({ replicas: 5 }) });
+  });
+
+  it('restores the file replica count after a scale, in place', () => {
     const scaled = run(run(absentDeployment, apply({ replicas: 1 })), scale(4));
-    expect(decide(scaled, apply({ replicas: 1 }))).toEqual([
-      { type: 'DeploymentSpecApplied', data: { version: 2, spec: spec({ replicas: 1 }) } },
-    ]);
+    expect(decide(scaled, apply({ replicas: 1 }))).toEqual([{ type: 'DeploymentScaled', data: { from: 4, to: 1 } }]);
     expect(decide(scaled, apply({ replicas: 4 }))).toEqual([]);
   });
 
+  it('writes a new version when replicas and another field change together', () => {
+    const live = run(absentDeployment, apply({ replicas: 2 }));
+    expect(decide(live, apply({ replicas: 3, image: 'plato/busybox:2' }))).toEqual([
+      { type: 'DeploymentSpecApplied', data: { version: 2, spec: spec({ replicas: 3, image: 'plato/busybox:2' }) } },
+    ]);
+  });
+
   it('recreates a deleted deployment, continuing its version', () => {
-    const deleted = run(run(run(absentDeployment, apply()), apply({ replicas: 2 })), del);
+    const deleted = run(run(run(absentDeployment, apply()), apply({ image: 'plato/busybox:2' })), del);
     expect(deleted).toMatchObject({ status: 'deleted', version: 2 });
     const events = decide(deleted, apply());
     expect(events).toEqual([{ type: 'DeploymentSpecApplied', data: { version: 3, spec: spec() } }]);

@@ -11,9 +11,10 @@ import { absentDeployment, type DeploymentState } from './deployment.state.js';
  * deployment already is as the command asks) or throws a tagged error:
  *
  * - ApplyDeployment: a new deployment, a changed spec, or an apply after a delete →
- *   `DeploymentSpecApplied` with `version` one past the last; an identical spec → no event.
- *   "Identical" compares with the effective spec (`replicas` as last scaled), so re-applying a
- *   file after a scale restores the file's replica count.
+ *   `DeploymentSpecApplied` with `version` one past the last; a spec that differs from the
+ *   effective one (`replicas` as last scaled) in `replicas` only → `DeploymentScaled`, the same
+ *   version, so its running replicas are kept (re-applying a file after a scale restores the
+ *   file's count without replacing anything); an identical spec → no event.
  * - ScaleDeployment: a live deployment with another count → `DeploymentScaled`; the same count →
  *   no event; absent or deleted → {@link DeploymentNotFound}.
  * - DeleteDeployment: a live deployment → `DeploymentDeleted`; absent or deleted →
@@ -37,7 +38,12 @@ export function decide(state: DeploymentState, command: DeploymentCommand): Depl
 }
 
 function decideApply(state: DeploymentState, spec: DeploymentSpec): DeploymentEvent[] {
-  if (state.status === 'live' && structuralEqual(state.spec, spec)) return [];
+  if (state.status === 'live') {
+    if (structuralEqual(state.spec, spec)) return [];
+    if (structuralEqual({ ...state.spec, replicas: spec.replicas }, spec)) {
+      return [{ type: 'DeploymentScaled', data: { from: state.spec.replicas, to: spec.replicas } }];
+    }
+  }
   return [{ type: 'DeploymentSpecApplied', data: { version: state.version + 1, spec } }];
 }
 

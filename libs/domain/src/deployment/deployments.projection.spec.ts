@@ -27,6 +27,14 @@ describe('DeploymentsProjection', () => {
     expect(projection.get('default', 'nope')).toBeUndefined();
   });
 
+  it('gives the aggregate state and revision an apply would be decided on, absent at 0 when unknown', () => {
+    const projection = new DeploymentsProjection();
+    projection.apply({ stream: 'deployment.default.web', type: 'DeploymentSpecApplied', data: { version: 1, spec: spec('web') }, position: 1 });
+    projection.apply({ stream: 'deployment.default.web', type: 'DeploymentPlacementBlocked', data: {}, position: 2 });
+    expect(projection.stateOf('default', 'web')).toEqual({ state: { status: 'live', version: 1, spec: spec('web') }, revision: 1 });
+    expect(projection.stateOf('default', 'nope')).toEqual({ state: { status: 'absent', version: 0 }, revision: 0 });
+  });
+
   it('ignores events of other aggregates but advances its position', () => {
     const projection = new DeploymentsProjection();
     projection.apply({ stream: 'node.n1', type: 'NodeRegistered', data: {}, position: 7 });

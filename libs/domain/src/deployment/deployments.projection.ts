@@ -54,6 +54,15 @@ export class DeploymentsProjection {
     return entry ? toView(entry) : undefined;
   }
 
+  /**
+   * One deployment's aggregate state and revision (the position of its last deployment event),
+   * `absent` at revision 0 when it never existed: what an apply of it would be decided on.
+   */
+  stateOf(namespace: string, name: string): { readonly state: DeploymentState; readonly revision: number } {
+    const entry = this.entries.get(`${namespace}/${name}`);
+    return entry ? { state: entry.state, revision: entry.revision } : { state: absentDeployment, revision: 0 };
+  }
+
   /** Every deployment the log knows, deleted ones included, ordered by namespace then name. */
   all(): DeploymentView[] {
     return [...this.entries.values()]
