@@ -7,3 +7,4 @@ export * from './reconcile/deployment.reconciler.js';
 export * from './why-not.explainer.js';
 export * from './ranking/ranked-candidates.heap.js';
 export { askOf, plan } from './cluster.planner.js';
+export * from './preview/deployment.preview.js';
