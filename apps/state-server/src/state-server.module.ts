@@ -9,6 +9,7 @@ import { ClusterReadModel } from './cluster/cluster.read-model.js';
 import { AggregateCommandRunner } from './command/aggregate-command.runner.js';
 import { StateServerConfig } from './config/state-server.config.js';
 import { DeploymentCommandHandler } from './deployment/deployment.command-handler.js';
+import { DeploymentPlanQueryHandler } from './deployment/deployment-plan.query-handler.js';
 import { HeartbeatListener, NatsConnectionToken } from './heartbeat/heartbeat.listener.js';
 import { NodeLivenessMonitor } from './liveness/node-liveness.monitor.js';
 import { NodeCommandHandler } from './node/node.command-handler.js';
@@ -48,6 +49,7 @@ export class StateServerModule {
         ClusterReadModel,
         ClusterQueryHandler,
         DeploymentCommandHandler,
+        DeploymentPlanQueryHandler,
         NodeCommandHandler,
         AllocationCommandHandler,
         PlanApplier,

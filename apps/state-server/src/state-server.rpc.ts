@@ -9,6 +9,7 @@ import {
   ListAllocations,
   ListDeployments,
   ListNodes,
+  PlanDeployment,
   RegisterNode,
   ReportAllocation,
   ScaleDeployment,
@@ -20,6 +21,7 @@ import { RpcServer } from '@plato/messaging';
 import { AllocationCommandHandler } from './allocation/allocation.command-handler.js';
 import { ClusterQueryHandler } from './cluster/cluster.query-handler.js';
 import { DeploymentCommandHandler } from './deployment/deployment.command-handler.js';
+import { DeploymentPlanQueryHandler } from './deployment/deployment-plan.query-handler.js';
 import { NodeCommandHandler } from './node/node.command-handler.js';
 import { PlanApplier } from './plan/plan.applier.js';
 
@@ -37,6 +39,7 @@ export class StateServerRpc implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(AllocationCommandHandler) private readonly allocations: AllocationCommandHandler,
     @Inject(PlanApplier) private readonly plans: PlanApplier,
     @Inject(ClusterQueryHandler) private readonly queries: ClusterQueryHandler,
+    @Inject(DeploymentPlanQueryHandler) private readonly previews: DeploymentPlanQueryHandler,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -51,6 +54,7 @@ export class StateServerRpc implements OnApplicationBootstrap, OnModuleDestroy {
     this.rpc.handle(GetDeployment, (query) => this.queries.getDeployment(query));
     this.rpc.handle(ListDeployments, (query) => this.queries.listDeployments(query));
     this.rpc.handle(DescribeDeployment, (query) => this.queries.describeDeployment(query));
+    this.rpc.handle(PlanDeployment, (query) => this.previews.plan(query));
     this.rpc.handle(ListNodes, (query) => this.queries.listNodes(query));
     this.rpc.handle(GetNode, (query) => this.queries.getNode(query));
     this.rpc.handle(ListAllocations, (query) => this.queries.listAllocations(query));

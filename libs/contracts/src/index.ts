@@ -14,3 +14,4 @@ export * from './allocation/allocation.events.js';
 export * from './allocation/allocation.commands.js';
 export * from './plan/plan.commands.js';
 export * from './deployment/deployment-describe.query.js';
+export * from './deployment/deployment-plan.query.js';

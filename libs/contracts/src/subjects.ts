@@ -28,6 +28,7 @@ export const Subjects = {
     deploymentGet: 'plato.query.deployment.get',
     deploymentList: 'plato.query.deployment.list',
     deploymentDescribe: 'plato.query.deployment.describe',
+    deploymentPlan: 'plato.query.deployment.plan',
     nodeGet: 'plato.query.node.get',
     nodeList: 'plato.query.node.list',
     allocationList: 'plato.query.alloc.list',
