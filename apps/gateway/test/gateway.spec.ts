@@ -152,6 +152,33 @@ describe('gateway on a real nats-server and a real state-server', () => {
     expect(issuePaths(badQuery.body)).toEqual(['ifRevision']);
   });
 
+  it('previews an apply with POST …/plan without writing, and an apply at the previewed revision goes through only while nothing changed', async () => {
+    type Preview = { revision: number; position: number; change: string; update: string; changedFields: string[]; placements: unknown[]; unplaced?: { count: number } };
+    const before = await gatewayStore.lastPosition();
+    const created = await call<Preview>('POST', '/v1/namespaces/default/deployments/dry/plan', 'image: plato/busybox:latest\nreplicas: 2\n', { 'content-type': 'application/yaml' });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ revision: 0, position: before, change: 'create', update: 'none' });
+    expect(created.body.placements.length + (created.body.unplaced?.count ?? 0)).toBe(2);
+    expect(await gatewayStore.lastPosition()).toBe(before);
+    expect(await history('dry')).toEqual([]);
+
+    const applied = await call<{ revision: number }>('PUT', '/v1/namespaces/default/deployments/dry?ifRevision=0', { image: 'plato/busybox:latest', replicas: 2 });
+    expect(applied.status).toBe(200);
+    const scale = await call<Preview>('POST', '/v1/namespaces/default/deployments/dry/plan', { image: 'plato/busybox:latest', replicas: 5 });
+    expect(scale.body).toMatchObject({ revision: applied.body.revision, change: 'scale', update: 'in-place', changedFields: ['replicas'] });
+    const image = await call<Preview>('POST', '/v1/namespaces/default/deployments/dry/plan', { image: 'plato/busybox:2', replicas: 2 });
+    expect(image.body).toMatchObject({ revision: applied.body.revision, change: 'new-version', update: 'replacement', changedFields: ['image'] });
+
+    const moved = await call<{ revision: number }>('POST', '/v1/namespaces/default/deployments/dry/scale', { replicas: 3 });
+    const stale = await call('PUT', `/v1/namespaces/default/deployments/dry?ifRevision=${image.body.revision}`, { image: 'plato/busybox:2', replicas: 2 });
+    expect(stale).toMatchObject({ status: 409, body: { code: 'WRONG_EXPECTED_REVISION', details: { expected: image.body.revision, actual: moved.body.revision } } });
+    expect((await history('dry')).map((event) => event.type)).toEqual(['DeploymentSpecApplied', 'DeploymentScaled']);
+
+    const bad = await call('POST', '/v1/namespaces/default/deployments/dry/plan', { image: 'has space', replicas: -1, name: 'other' });
+    expect(bad.status).toBe(400);
+    expect(issuePaths(bad.body)).toEqual(['image', 'name', 'replicas']);
+  });
+
   it('scales, then deletes, and answers 404 for a deployment that is not there', async () => {
     await call('PUT', '/v1/namespaces/default/deployments/scaled', { image: 'plato/busybox:latest' });
     const scaled = await call('POST', '/v1/namespaces/default/deployments/scaled/scale', { replicas: 4 });
@@ -272,16 +299,19 @@ describe('gateway on a real nats-server and a real state-server', () => {
     expect(result.valid).toBe(true);
 
     const routes = gatewayControllers.flatMap(apiRoutesOf).map((route) => `${route.method} ${openApiPath(route.path)}`);
-    expect(routes).toHaveLength(14);
+    expect(routes).toHaveLength(15);
     const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual([...routes].sort());
-    expect(documented).toEqual(expect.arrayContaining(['PUT /v1/namespaces/{ns}/deployments/{name}', 'GET /v1/history/{kind}/{id}', 'GET /v1/events']));
+    expect(documented).toEqual(
+      expect.arrayContaining(['PUT /v1/namespaces/{ns}/deployments/{name}', 'POST /v1/namespaces/{ns}/deployments/{name}/plan', 'GET /v1/history/{kind}/{id}', 'GET /v1/events']),
+    );
 
     const apply = document.paths['/v1/namespaces/{ns}/deployments/{name}']!['put']!;
     expect(Object.keys(apply.requestBody!.content)).toEqual(['application/json', 'application/yaml']);
     expect(Object.keys(apply.responses).sort()).toEqual(['200', '400', '409', '500', '503']);
     const schemas = document.components.schemas;
     expect(schemas['DeploymentSpecInput']!.required).toEqual(['name', 'image']);
+    expect(schemas['DeploymentPlanPreview']!.required).toEqual(expect.arrayContaining(['revision', 'position', 'change', 'update', 'placements', 'stops']));
     expect(schemas['DeploymentSpec']!.required).toEqual(expect.arrayContaining(['name', 'namespace', 'replicas', 'resources']));
     expect(Object.keys(schemas['AllocationView']!.properties!)).toEqual(expect.arrayContaining(['status', 'stopReason', 'failure']));
     expect(Object.keys(schemas['ErrorBody']!.properties!)).toEqual(['code', 'message', 'details']);

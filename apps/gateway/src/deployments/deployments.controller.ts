@@ -17,8 +17,10 @@ export class DeploymentsController {
     operationId: 'applyDeployment',
     summary: 'Apply a deployment spec',
     description:
-      'Writes a new spec version (`DeploymentSpecApplied`) unless the identical spec is current, in which case nothing is written and `events` is empty. ' +
-      'The body may omit `name` and `namespace` (taken from the path) but must not contradict them. `?ifRevision=N` makes the apply conditional.',
+      'Writes a new spec version (`DeploymentSpecApplied`); a spec that changes only `replicas` writes `DeploymentScaled` (same version, running replicas kept); ' +
+      'the identical spec writes nothing and `events` is empty. ' +
+      'The body may omit `name` and `namespace` (taken from the path) but must not contradict them. ' +
+      '`?ifRevision=N` applies only if the deployment is still at revision N (the `revision` a plan answered), else 409 naming both revisions.',
     tag: 'deployments',
     params: deploymentParams,
     query: ConditionalQuery,
@@ -35,6 +37,24 @@ export class DeploymentsController {
     @Headers(idempotencyKeyHeader) key: string | undefined,
   ) {
     return this.deployments.apply(namespace, name, body, query, key);
+  }
+
+  @ApiRoute('POST', `${deploymentPath}/plan`, {
+    operationId: 'planDeployment',
+    summary: 'Dry run of an apply: what would change and where',
+    description:
+      'Computes, against the current cluster state and without writing anything, what applying the spec would do: the change (create, new version, scale, unchanged), ' +
+      'the changed fields, the node of each new replica, the allocations stopped and why, whether running replicas are kept (in place) or replaced, ' +
+      'and replicas no node would take with counts per failed check. `revision` is the deployment revision it was computed against: ' +
+      '`PUT …?ifRevision=<revision>` applies only if nothing changed since. The body is a spec as for `PUT`.',
+    tag: 'deployments',
+    params: deploymentParams,
+    body: { component: 'DeploymentSpecInput', yaml: true },
+    response: { component: 'DeploymentPlanPreview', description: 'The preview and the revision and log position it was computed against.' },
+    errors: [400, 503],
+  })
+  plan(@Param('ns') namespace: string, @Param('name') name: string, @Body() body: unknown) {
+    return this.deployments.plan(namespace, name, body);
   }
 
   @ApiRoute('GET', 'v1/deployments', {

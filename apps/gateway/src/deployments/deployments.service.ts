@@ -6,6 +6,7 @@ import {
   DeploymentSpec,
   DescribeDeployment,
   ListDeployments,
+  PlanDeployment,
   ScaleDeployment,
   issuesOf,
   parseOrThrow,
@@ -37,6 +38,11 @@ export class DeploymentsService {
     const { ifRevision } = parseOrThrow(ConditionalQuery, query, 'query');
     const spec = specAt(namespace, name, documentOfBody(body));
     return this.controlPlane.send(ApplyDeployment, { commandId: commandIdOf(idempotencyKey), spec, ifRevision });
+  }
+
+  /** Previews applying the spec in `body` as `namespace/name` (read as {@link apply} reads it); writes nothing. */
+  plan(namespace: string, name: string, body: unknown): Promise<ReplyOf<typeof PlanDeployment>> {
+    return this.controlPlane.send(PlanDeployment, { spec: specAt(namespace, name, documentOfBody(body)) });
   }
 
   /** Scales `namespace/name` to the body's replica count. */
