@@ -46,7 +46,11 @@ Commands:
      [--gateway-port G] [--node-id ID]        on 127.0.0.1:N), state-server, scheduler, gateway (127.0.0.1:G)
                                               and an agent on this machine's Docker; Ctrl-C stops all of it.
                                               Defaults: DIR ./.plato, N 4222, G 8080, ID the hostname
-  apply -f FILE [--wait]                      apply the deployment spec(s) in FILE (YAML or JSON; '-' reads stdin)
+  plan -f FILE                                what applying FILE would do, written nowhere: placements per node,
+                                              stops and why, in place or replacement, pending replicas, and
+                                              the revision it was computed against
+  apply -f FILE [--if-revision R] [--wait]    apply the deployment spec(s) in FILE (YAML or JSON; '-' reads stdin);
+                                              with R, only if the deployment is still at revision R (else exit 4)
   get deployments [NAME] [-n NS]              list live deployments, or show one
   get nodes [ID]                              nodes with state, capacity and what is allocated
   get allocs [DEPLOYMENT] [--node ID] [--all] allocations with desired and observed status

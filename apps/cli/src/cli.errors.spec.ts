@@ -24,4 +24,18 @@ describe('formatError', () => {
     expect(formatError(new PlatoError(ErrorCode.Unavailable, 'down')).exitCode).toBe(5);
     expect(formatError(new Error('oops'))).toEqual({ text: 'error INTERNAL: oops\n', exitCode: 1 });
   });
+
+  it('says of a stale revision that nothing was written, naming both revisions', () => {
+    const stale = new PlatoError(ErrorCode.WrongExpectedRevision, 'stream deployment.default.web: expected revision 12, actual 15', {
+      stream: 'deployment.default.web',
+      expected: 12,
+      actual: 15,
+    });
+    expect(formatError(stale)).toEqual({
+      text:
+        'error WRONG_EXPECTED_REVISION: stream deployment.default.web: expected revision 12, actual 15\n' +
+        '  it changed since revision 12 (now 15); nothing was written: look again (plato plan, plato history) and retry\n',
+      exitCode: 4,
+    });
+  });
 });

@@ -21,8 +21,14 @@ export function formatError(error: unknown): { text: string; exitCode: number } 
   }
   const issues = issuesOf(error);
   const headline = issues.length > 0 ? `invalid ${String(error.details['subject'] ?? 'input')}` : error.message;
-  const lines = [`error ${error.code}: ${headline}`, ...issues.map((issue) => `  - ${issue.path || '(message)'}: ${issue.message}`)];
+  const lines = [`error ${error.code}: ${headline}`, ...issues.map((issue) => `  - ${issue.path || '(message)'}: ${issue.message}`), ...hintsOf(error)];
   return { text: `${lines.join('\n')}\n`, exitCode: exitCodes[error.code] ?? 1 };
+}
+
+function hintsOf(error: PlatoError): string[] {
+  if (error.code !== ErrorCode.WrongExpectedRevision || typeof error.details['expected'] !== 'number') return [];
+  const { expected, actual } = error.details;
+  return [`  it changed since revision ${String(expected)} (now ${String(actual)}); nothing was written: look again (plato plan, plato history) and retry`];
 }
 
 function issuesOf(error: PlatoError): ContractIssue[] {

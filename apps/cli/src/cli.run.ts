@@ -4,6 +4,7 @@ import { createContext } from './cli.context.js';
 import { applyCommand, deleteCommand, scaleCommand } from './commands/deployment.commands.js';
 import { cordonCommand, describeDeployment, getNodes } from './commands/cluster.commands.js';
 import { eventsCommand } from './commands/events.command.js';
+import { planCommand } from './commands/plan.command.js';
 import { getCommand, historyCommand } from './commands/query.commands.js';
 import { upCommand } from './commands/up.command.js';
 
@@ -23,6 +24,9 @@ export async function runCli({ command, args, options }: CliArgs, print?: (text:
         return await upCommand(context, args);
       case 'apply':
         await applyCommand(context, args);
+        return 0;
+      case 'plan':
+        await planCommand(context, args);
         return 0;
       case 'get':
         await getCommand(context, args);

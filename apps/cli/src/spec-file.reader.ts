@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ContractViolation } from '@plato/contracts';
+import { ContractViolation, DeploymentSpec, parseOrThrow } from '@plato/contracts';
 import { parseAllDocuments } from 'yaml';
 
 /**
@@ -10,6 +10,16 @@ import { parseAllDocuments } from 'yaml';
 export async function readSpecFile(path: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<unknown[]> {
   const text = path === '-' ? await readAll(stdin) : await readFileOrThrow(path);
   return parseSpecText(text, path === '-' ? 'stdin' : path);
+}
+
+/**
+ * Reads the deployment specs of a file (see {@link readSpecFile}), each checked by the contract
+ * before any is used; a bad one throws a ContractViolation naming the file (and the document
+ * when there are several) and each field. `plato apply` and `plato plan` read files this way.
+ */
+export async function readDeploymentSpecs(path: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<DeploymentSpec[]> {
+  const documents = await readSpecFile(path, stdin);
+  return documents.map((document, i) => parseOrThrow(DeploymentSpec, document, documents.length > 1 ? `${path} (document ${i + 1})` : path));
 }
 
 /** Parses spec text (see {@link readSpecFile}); `source` names it in errors. */

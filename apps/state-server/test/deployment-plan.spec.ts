@@ -30,7 +30,7 @@ describe('PlanDeployment, the dry run of apply (real nats-server, JetStream)', (
   it('previews a new deployment at revision 0 with a node per replica, writing nothing', async () => {
     const before = await h.store.lastPosition();
     const preview = await plan();
-    expect(preview).toMatchObject({ namespace: 'default', name: 'web', revision: 0, position: before, change: 'create', update: 'none', fromVersion: 0, version: 1 });
+    expect(preview).toMatchObject({ namespace: 'default', name: 'web', revision: 0, position: before, change: 'create', update: 'none', fromVersion: 0, version: 1, replicas: { from: 0, to: 3 } });
     expect(preview.events).toEqual(['DeploymentSpecApplied']);
     expect(preview.placements).toEqual([
       { nodeId: 'node-a', index: 0, version: 1 },
@@ -61,7 +61,7 @@ describe('PlanDeployment, the dry run of apply (real nats-server, JetStream)', (
 
     it('previews a replica change as a scale in place: the three keep running, one is added', async () => {
       const preview = await plan({ replicas: 4 });
-      expect(preview).toMatchObject({ revision, change: 'scale', update: 'in-place', fromVersion: 1, version: 1, changedFields: ['replicas'], events: ['DeploymentScaled'] });
+      expect(preview).toMatchObject({ revision, change: 'scale', update: 'in-place', fromVersion: 1, version: 1, replicas: { from: 3, to: 4 }, changedFields: ['replicas'], events: ['DeploymentScaled'] });
       expect(preview).toMatchObject({ kept: 3, stops: [], placements: [{ nodeId: 'node-b', index: 3, version: 1 }] });
       await expect(plan({ replicas: 1 })).resolves.toMatchObject({
         update: 'in-place',

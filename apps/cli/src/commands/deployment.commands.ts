@@ -1,37 +1,24 @@
-import {
-  ApplyDeployment,
-  ContractViolation,
-  DeleteDeployment,
-  DeploymentSpec,
-  ErrorCode,
-  GetDeployment,
-  PlatoError,
-  ScaleDeployment,
-  parseOrThrow,
-  type ReplyOf,
-} from '@plato/contracts';
+import { ApplyDeployment, ContractViolation, DeleteDeployment, ErrorCode, GetDeployment, PlatoError, ScaleDeployment, type ReplyOf } from '@plato/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { request } from '@plato/messaging';
 import { integerOption } from '../cli.args.js';
 import type { CliContext } from '../cli.context.js';
-import { readSpecFile } from '../spec-file.reader.js';
+import { readDeploymentSpecs } from '../spec-file.reader.js';
 import { waitForDeployment } from './wait.watcher.js';
 
 type Accepted = ReplyOf<typeof ApplyDeployment>;
 
 /**
- * `plato apply -f FILE`: checks every spec in the file first, then applies them in order. Each
- * apply is conditional on the deployment's revision as this command read it (or `--if-revision`),
- * so two people applying different versions at once cannot overwrite each other: one wins, the
- * other gets WRONG_EXPECTED_REVISION (exit 4) and can read what changed and apply again.
+ * `plato apply -f FILE [--if-revision R]`: checks every spec in the file first, then applies them
+ * in order. Each apply is conditional on the deployment's revision as this command read it, or on
+ * `--if-revision` (the revision `plato plan` showed), so two people applying different versions at
+ * once cannot overwrite each other, and a planned change lands only on the state it was planned
+ * on: otherwise WRONG_EXPECTED_REVISION (exit 4) naming both revisions, and nothing is written.
  */
 export async function applyCommand(context: CliContext, args: string[]): Promise<void> {
   const { file } = context.options;
-  if (!file || args.length > 0) throw new ContractViolation('plato apply', [{ path: '-f', message: 'usage: plato apply -f FILE' }]);
-  const documents = await readSpecFile(file);
-  const specs = documents.map((document, i) =>
-    parseOrThrow(DeploymentSpec, document, documents.length > 1 ? `${file} (document ${i + 1})` : file),
-  );
+  if (!file || args.length > 0) throw new ContractViolation('plato apply', [{ path: '-f', message: 'usage: plato apply -f FILE [--if-revision R]' }]);
+  const specs = await readDeploymentSpecs(file);
   const nc = await context.connect();
   const replies: Accepted[] = [];
   for (const spec of specs) {

@@ -42,6 +42,7 @@ export class DeploymentPlanQueryHandler {
       update: updateOf[apply.change],
       fromVersion: apply.fromVersion,
       version: apply.version,
+      replicas: { from: state.status === 'live' ? state.spec.replicas : 0, to: spec.replicas },
       changedFields: [...apply.changedFields],
       events: apply.events.map((event) => event.type),
       placements: preview.placements.map(({ nodeId, index, version }) => ({ nodeId, index, version })),

@@ -38,6 +38,9 @@ export const DeploymentPlanPreview = z.strictObject({
   update: PlannedUpdate,
   fromVersion: z.int().min(0).describe('the version before the apply (0: it never existed)'),
   version: z.int().min(1).describe('the version after the apply'),
+  replicas: z
+    .strictObject({ from: z.int().min(0), to: z.int().min(0) })
+    .describe('the replica count before (0: it never existed or was deleted) and after the apply'),
   changedFields: z.array(z.string()).describe('top-level spec fields the apply changes, in spec order (empty for create and unchanged)'),
   events: z.array(z.string()).describe('the event types the apply would write (none when unchanged)'),
   placements: z
