@@ -189,6 +189,15 @@ export function containerRuntimeContract(adapter: string, open: () => Promise<Ru
       await runtime.stop(id, { timeoutMs: 1_000 });
     });
 
+    it('stops a CPU-limited container with a published port cleanly even right after its start (143, not killed)', async () => {
+      const { id } = await runtime.create(
+        spec('quick-stop', { command: ['httpd', '-f', '-p', '8080', '-h', '/www'], resources: { cpuMillis: 20, memoryMiB: 16 }, ports: [{ container: 8080 }] }),
+      );
+      await runtime.start(id);
+      await runtime.stop(id, { timeoutMs: 5_000 });
+      expect(await runtime.inspect(id)).toEqual(expect.objectContaining({ state: 'exited', exitCode: 143 }));
+    });
+
     it('creates idempotently by name, starts idempotently, and refuses a different spec under the same name', async () => {
       const s = spec('idem');
       const first = await runtime.create(s);
