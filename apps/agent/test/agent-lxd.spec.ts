@@ -223,6 +223,23 @@ describe('agent with Docker and LXD on one node', () => {
     expect(events.find((event) => event.type === 'AllocationExited')?.data).toEqual({ exitCode: 143, willRestart: true });
   }, 30_000);
 
+  it('recreates an LXD instance removed by hand and reports the new one running', async () => {
+    const before = (await reportedRunning(lxd, lxdWeb)).info;
+    const removedAt = Date.now();
+    await lxd.remove(before.id);
+    const after = await eventually(
+      async () => {
+        const { info } = await reportedRunning(lxd, lxdWeb, 1_000);
+        if (info.startedAt!.getTime() === before.startedAt!.getTime()) throw new Error('still the old instance');
+        return info;
+      },
+      { timeoutMs: 20_000, description: 'a new instance running and reported' },
+    );
+    logger.warn({ repairMs: Date.now() - removedAt, drift: 'lxd removed' }, 'drift repaired');
+    expect(after.labels).toMatchObject({ [ContainerLabels.alloc]: lxdWeb, [ContainerLabels.node]: nodeId });
+    expect(await page(after)).toContain(greeting);
+  }, 40_000);
+
   it('after an agent restart, adopts the running LXD instance without restarting it', async () => {
     const before = (await reportedRunning(lxd, lxdWeb)).info;
     const eventsBefore = (await history(lxdWeb)).length;
