@@ -23,7 +23,9 @@ describe('EventCatalog', () => {
   });
 
   it("holds every event of Plato's control plane", () => {
-    expect(platoEvents.types()).toEqual(expect.arrayContaining(['DeploymentSpecApplied', 'DeploymentScaled', 'DeploymentDeleted']));
+    expect(platoEvents.types()).toEqual(
+      expect.arrayContaining(['DeploymentSpecApplied', 'DeploymentScaled', 'DeploymentDeleted', 'AllocationHealthy', 'AllocationUnhealthy']),
+    );
   });
 });
 

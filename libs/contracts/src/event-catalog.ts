@@ -3,11 +3,13 @@ import { parseOrThrow, type EventContract } from './message.js';
 import {
   AllocationExited,
   AllocationFailed,
+  AllocationHealthy,
   AllocationLost,
   AllocationPlaced,
   AllocationStarted,
   AllocationStopped,
   AllocationStopRequested,
+  AllocationUnhealthy,
   AllocationUnknown,
 } from './allocation/allocation.events.js';
 import {
@@ -82,6 +84,8 @@ export const platoEvents = new EventCatalog([
   AllocationExited,
   AllocationFailed,
   AllocationUnknown,
+  AllocationHealthy,
+  AllocationUnhealthy,
   AllocationStopped,
   AllocationLost,
 ]);

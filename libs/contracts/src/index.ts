@@ -4,6 +4,7 @@ export * from './subjects.js';
 export * from './command.schema.js';
 export * from './event-catalog.js';
 export * from './deployment/deployment-spec.schema.js';
+export * from './deployment/health-check.schema.js';
 export * from './deployment/deployment.events.js';
 export * from './deployment/deployment.commands.js';
 export * from './node/node.schema.js';

@@ -1,18 +1,25 @@
 import { z } from 'zod';
 import { CommandAccepted, CommandId } from '../command.schema.js';
 import { ObjectName } from '../deployment/deployment-spec.schema.js';
+import { HealthStatus } from '../deployment/health-check.schema.js';
 import { defineCommand, defineQuery } from '../message.js';
 import { NodeCapacity, NodeId, Runtime } from '../node/node.schema.js';
 import { Subjects } from '../subjects.js';
 import { AllocationId, AllocationStatus, DesiredStatus, PublishedPort, StopReason } from './allocation.schema.js';
 
-/** What an agent observed of one allocation on its node. */
+/**
+ * What an agent observed of one allocation on its node. `healthy`/`unhealthy` are the outcome of
+ * the spec's health check on the container `containerId`; one about a container the allocation no
+ * longer runs changes nothing.
+ */
 export const AllocationReport = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('started'), containerId: z.string().min(1), ports: z.array(PublishedPort).default([]) }),
   z.strictObject({ kind: z.literal('exited'), exitCode: z.int(), willRestart: z.boolean() }),
   z.strictObject({ kind: z.literal('failed'), reason: z.string().min(1) }),
   z.strictObject({ kind: z.literal('stopped') }),
   z.strictObject({ kind: z.literal('unknown'), reason: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('healthy'), containerId: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('unhealthy'), containerId: z.string().min(1), reason: z.string().min(1) }),
 ]);
 /** What an agent observed of one allocation. */
 export type AllocationReport = z.output<typeof AllocationReport>;
@@ -46,6 +53,10 @@ export const AllocationView = z.strictObject({
   exitCode: z.int().optional(),
   failure: z.string().optional(),
   containerId: z.string().optional(),
+  health: z
+    .strictObject({ status: HealthStatus, reason: z.string().optional(), since: z.string() })
+    .optional()
+    .describe("the health check's verdict on the running container, and since when; absent until its first verdict"),
   ports: z.array(PublishedPort),
   placedAt: z.string(),
   updatedAt: z.string(),

@@ -54,6 +54,20 @@ export const AllocationFailed = defineEvent('AllocationFailed', 1, z.strictObjec
  */
 export const AllocationUnknown = defineEvent('AllocationUnknown', 1, z.strictObject({ reason: z.string().min(1) }));
 
+/**
+ * The spec's health check passed on the running container after it had not (since the container
+ * started, or since it was unhealthy). Written once per change, not per probe.
+ */
+export const AllocationHealthy = defineEvent('AllocationHealthy', 1, z.strictObject({}));
+
+/**
+ * The spec's health check failed `failures` times in a row on the running container, after the
+ * grace period; `reason` says how the last probe failed. Written once per change. Under restart
+ * policy `always` or `on-failure` the agent then stops the container, and the usual
+ * `AllocationExited` (willRestart) and `AllocationStarted` follow.
+ */
+export const AllocationUnhealthy = defineEvent('AllocationUnhealthy', 1, z.strictObject({ reason: z.string().min(1) }));
+
 /** The agent stopped and removed the container after a stop request; terminal. */
 export const AllocationStopped = defineEvent('AllocationStopped', 1, z.strictObject({}));
 

@@ -75,3 +75,47 @@ describe('DeploymentSpec', () => {
     expect(parseOrThrow(DeploymentSpec, { ...minimal, constraints: [expr] }, 'spec').constraints).toEqual([expr.trim()]);
   });
 });
+
+describe('DeploymentSpec health', () => {
+  const web = { ...minimal, ports: [{ name: 'http', container: 8080 }, { container: 53, protocol: 'udp' }] };
+
+  it('fills in a check\'s defaults and reads friendly durations as milliseconds that parse again', () => {
+    const spec = parseOrThrow(DeploymentSpec, { ...web, health: { type: 'http', port: 'http', interval: '1.5s', grace: '500ms' } }, 'spec');
+    expect(spec.health).toEqual({ type: 'http', port: 'http', path: '/', interval: 1500, timeout: 2000, failures: 3, grace: 500 });
+    expect(parseOrThrow(DeploymentSpec, spec, 'spec')).toEqual(spec);
+    expect(parseOrThrow(DeploymentSpec, { ...web, health: { type: 'tcp', port: 8080, timeout: 250 } }, 'spec').health).toEqual({
+      type: 'tcp',
+      port: 8080,
+      interval: 10_000,
+      timeout: 250,
+      failures: 3,
+      grace: 5000,
+    });
+    expect(parseOrThrow(DeploymentSpec, { ...minimal, health: { type: 'exec', command: ['true'], interval: '1m' } }, 'spec').health).toMatchObject({
+      command: ['true'],
+      interval: 60_000,
+    });
+  });
+
+  it.each([
+    [{ type: 'http', port: 'admin' }, 'health.port', "no port named 'admin' in ports"],
+    [{ type: 'tcp', port: 9090 }, 'health.port', 'no port with container port 9090 in ports'],
+    [{ type: 'tcp', port: 53 }, 'health.port', 'port 53 is udp; a tcp check needs a tcp port'],
+    [{ type: 'exec', command: [] }, 'health.command', 'must name a command to run in the container'],
+    [{ type: 'http', port: 'http', interval: 'soon' }, 'health.interval', "must be a duration: '500ms', '5s', '1m' or whole milliseconds"],
+    [{ type: 'http', port: 'http', interval: '10ms' }, 'health.interval', 'must be at least 100ms'],
+    [{ type: 'http', port: 'http', timeout: true }, 'health.timeout', "must be a duration: '500ms', '5s', '1m' or whole milliseconds"],
+    [{ type: 'http', port: 'http', path: 'health' }, 'health.path', "must be a path starting with '/'"],
+    [{ type: 'http', port: 'http', failures: 0 }, 'health.failures', 'must be at least 1'],
+    [{ type: 'grpc', port: 'http' }, 'health.type', "must be 'http', 'tcp' or 'exec'"],
+  ])('refuses the check %j naming %s', (health, path, message) => {
+    let error: unknown;
+    try {
+      parseOrThrow(DeploymentSpec, { ...web, health }, 'deployment spec');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ContractViolation);
+    expect((error as ContractViolation).issues).toEqual([{ path, message }]);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HealthCheckSpec } from './health-check.schema.js';
 
 /** A DNS-label-like name: lower-case letters, digits and `-`, at most 63 characters. */
 export const ObjectName = z
@@ -41,27 +42,50 @@ export const RestartSpec = z.strictObject({
 
 /**
  * The desired state of a deployment, as a user writes it. Defaults are filled in by parsing, so a
- * stored spec is always complete. Documented field by field in docs/spec.md.
+ * stored spec is always complete. Documented field by field in docs/spec.md. An `http` or `tcp`
+ * health check must probe a declared TCP port, named by its `name` or container port.
  */
-export const DeploymentSpec = z.strictObject({
-  name: ObjectName,
-  namespace: ObjectName.default('default'),
-  image: z.string().min(1, 'must name an image').regex(/^[^\s]+$/, 'must not contain whitespace'),
-  command: z.array(z.string()).optional(),
-  args: z.array(z.string()).optional(),
-  env: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _'), z.string())
-    .default({}),
-  replicas: z.int().min(0).max(10_000).default(1),
-  resources: ResourcesSpec.default({ cpu: 100, memory: 64 }),
-  ports: z.array(PortSpec).default([]),
-  runtime: z.enum(['docker', 'lxd']).default('docker'),
-  constraints: z.array(ConstraintExpression).default([]),
-  strategy: z.enum(['binpack', 'spread']).default('binpack'),
-  restart: RestartSpec.default({ policy: 'always' }),
-});
+export const DeploymentSpec = z
+  .strictObject({
+    name: ObjectName,
+    namespace: ObjectName.default('default'),
+    image: z.string().min(1, 'must name an image').regex(/^[^\s]+$/, 'must not contain whitespace'),
+    command: z.array(z.string()).optional(),
+    args: z.array(z.string()).optional(),
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _'), z.string())
+      .default({}),
+    replicas: z.int().min(0).max(10_000).default(1),
+    resources: ResourcesSpec.default({ cpu: 100, memory: 64 }),
+    ports: z.array(PortSpec).default([]),
+    runtime: z.enum(['docker', 'lxd']).default('docker'),
+    constraints: z.array(ConstraintExpression).default([]),
+    strategy: z.enum(['binpack', 'spread']).default('binpack'),
+    restart: RestartSpec.default({ policy: 'always' }),
+    health: HealthCheckSpec.optional().describe('a check the agent runs against each running container'),
+  })
+  .superRefine((spec, ctx) => {
+    const health = spec.health;
+    if (!health) return;
+    if ((health.type !== 'http' && health.type !== 'tcp') || (typeof health.port !== 'number' && typeof health.port !== 'string')) return;
+    const port = declaredPort(spec.ports, health.port);
+    if (!port) {
+      ctx.addIssue({ code: 'custom', path: ['health', 'port'], message: `no port ${typeof health.port === 'number' ? `with container port ${health.port}` : `named '${health.port}'`} in ports` });
+    } else if (port.protocol === 'udp') {
+      ctx.addIssue({ code: 'custom', path: ['health', 'port'], message: `port ${String(health.port)} is udp; a ${health.type} check needs a tcp port` });
+    }
+  });
 
 /** A complete deployment spec (defaults filled in). */
 export type DeploymentSpec = z.output<typeof DeploymentSpec>;
 /** A deployment spec as a user may write it (defaults optional). */
 export type DeploymentSpecInput = z.input<typeof DeploymentSpec>;
+
+/**
+ * The declared port a health check names: by `name` when `ref` is a string, by container port
+ * when it is a number; undefined when none is declared.
+ */
+export function declaredPort<P extends { name?: string | undefined; container: number }>(ports: readonly P[] | undefined, ref: string | number): P | undefined {
+  if (!Array.isArray(ports)) return undefined;
+  return ports.find((port) => typeof port === 'object' && port !== null && (typeof ref === 'number' ? port.container === ref : port.name === ref));
+}

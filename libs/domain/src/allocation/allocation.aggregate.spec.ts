@@ -71,6 +71,33 @@ describe('Allocation aggregate', () => {
     expect(decideAllocation(failed, report({ kind: 'unknown', reason: 'lxd down' }))).toEqual([]);
   });
 
+  it('records health changes of the running container once each, and forgets them when a container starts', () => {
+    const started = run(placed, report({ kind: 'started', containerId: 'c1', ports: [] }));
+    expect(started).toMatchObject({ health: undefined });
+    expect(decideAllocation(started, report({ kind: 'healthy', containerId: 'c1' }))).toEqual([{ type: 'AllocationHealthy', data: {} }]);
+    const healthy = run(started, report({ kind: 'healthy', containerId: 'c1' }));
+    expect(healthy).toMatchObject({ status: 'running', health: 'healthy' });
+    expect(decideAllocation(healthy, report({ kind: 'healthy', containerId: 'c1' }))).toEqual([]);
+    const unhealthy = run(healthy, report({ kind: 'unhealthy', containerId: 'c1', reason: '3 probes failed: connection refused' }));
+    expect(unhealthy).toMatchObject({ health: 'unhealthy', healthReason: '3 probes failed: connection refused' });
+    expect(decideAllocation(unhealthy, report({ kind: 'unhealthy', containerId: 'c1', reason: 'another' }))).toEqual([]);
+    expect(run(unhealthy, report({ kind: 'healthy', containerId: 'c1' }))).toMatchObject({ health: 'healthy', healthReason: undefined });
+
+    const exited = run(unhealthy, report({ kind: 'exited', exitCode: 137, willRestart: true }));
+    expect(exited).toMatchObject({ status: 'pending', health: undefined, healthReason: undefined });
+    const again = run(exited, report({ kind: 'started', containerId: 'c1', ports: [] }));
+    expect(again).toMatchObject({ status: 'running', health: undefined });
+    expect(decideAllocation(again, report({ kind: 'healthy', containerId: 'c1' }))).toEqual([{ type: 'AllocationHealthy', data: {} }]);
+  });
+
+  it('ignores a health verdict about a container it no longer runs, or while it does not run', () => {
+    const started = run(placed, report({ kind: 'started', containerId: 'c2', ports: [] }));
+    expect(decideAllocation(started, report({ kind: 'unhealthy', containerId: 'c1', reason: 'late' }))).toEqual([]);
+    expect(decideAllocation(placed, report({ kind: 'healthy', containerId: 'c2' }))).toEqual([]);
+    const exited = run(started, report({ kind: 'exited', exitCode: 1, willRestart: true }));
+    expect(decideAllocation(exited, report({ kind: 'unhealthy', containerId: 'c2', reason: 'gone' }))).toEqual([]);
+  });
+
   it('is lost with its node unless it already ended', () => {
     expect(run(placed, { type: 'MarkAllocationLost', nodeId: 'n1' })).toMatchObject({ status: 'lost' });
     const done = run(placed, report({ kind: 'stopped' }));

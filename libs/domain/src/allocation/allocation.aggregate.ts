@@ -7,6 +7,8 @@ import {
   type AllocationExited,
   type AllocationFailed,
   type AllocationLost,
+  type AllocationUnhealthy,
+  type HealthStatus,
   type AllocationPlaced,
   type AllocationStarted,
   type AllocationStopRequested,
@@ -23,7 +25,8 @@ export type StopReason = EventDataOf<typeof AllocationStopRequested>['reason'];
 /**
  * What the Allocation aggregate knows of one allocation, folded from `alloc.<nodeId>.<allocId>`:
  * absent, or placed with what the control plane wants (`desired`) and what the agent last
- * reported (`status`, with the container, exit code or failure).
+ * reported (`status`, with the container, exit code or failure, and the health check's verdict on
+ * the running container: `health`, with the last unhealthy `healthReason`).
  */
 export type AllocationState =
   | { readonly status: 'absent' }
@@ -36,6 +39,9 @@ export type AllocationState =
       readonly ports: readonly PublishedPort[];
       readonly exitCode?: number;
       readonly failure?: string;
+      /** The health check's verdict on the current container; absent until the first, reset by every start and end. */
+      readonly health?: HealthStatus;
+      readonly healthReason?: string;
     };
 
 /** A placed allocation's state. */
@@ -52,6 +58,8 @@ export type AllocationEvent =
   | { readonly type: 'AllocationExited'; readonly data: EventDataOf<typeof AllocationExited> }
   | { readonly type: 'AllocationFailed'; readonly data: EventDataOf<typeof AllocationFailed> }
   | { readonly type: 'AllocationUnknown'; readonly data: EventDataOf<typeof AllocationUnknown> }
+  | { readonly type: 'AllocationHealthy'; readonly data: Record<string, never> }
+  | { readonly type: 'AllocationUnhealthy'; readonly data: EventDataOf<typeof AllocationUnhealthy> }
   | { readonly type: 'AllocationStopped'; readonly data: Record<string, never> }
   | { readonly type: 'AllocationLost'; readonly data: EventDataOf<typeof AllocationLost> };
 
@@ -69,6 +77,8 @@ const allocationEventTypes: ReadonlySet<string> = new Set<AllocationEvent['type'
   'AllocationExited',
   'AllocationFailed',
   'AllocationUnknown',
+  'AllocationHealthy',
+  'AllocationUnhealthy',
   'AllocationStopped',
   'AllocationLost',
 ]);
@@ -97,7 +107,9 @@ export class AllocationNotOnNode extends PlatoError {
 
 /**
  * Decides what a command changes about one allocation. Pure; reports that change nothing (the
- * same container started again, a second stop) decide no events, so agents may repeat them.
+ * same container started again, a second stop, a health verdict it already has) decide no events,
+ * so agents may repeat them. A health verdict counts only about the container the allocation runs
+ * now: one about a replaced or stopped container is too late and decides nothing.
  */
 export function decideAllocation(state: AllocationState, command: AllocationCommand): AllocationEvent[] {
   if (command.type === 'PlaceAllocation') return state.status === 'absent' ? [{ type: 'AllocationPlaced', data: command.placement }] : [];
@@ -135,6 +147,12 @@ function decideReport(state: PlacedAllocation, report: AllocationReport): Alloca
     case 'unknown':
       if (state.status === 'unknown' || terminalAllocationStatuses.has(state.status)) return [];
       return [{ type: 'AllocationUnknown', data: { reason: report.reason } }];
+    case 'healthy':
+      if (state.status !== 'running' || state.containerId !== report.containerId || state.health === 'healthy') return [];
+      return [{ type: 'AllocationHealthy', data: {} }];
+    case 'unhealthy':
+      if (state.status !== 'running' || state.containerId !== report.containerId || state.health === 'unhealthy') return [];
+      return [{ type: 'AllocationUnhealthy', data: { reason: report.reason } }];
   }
 }
 
@@ -143,7 +161,12 @@ function exitedStatus(exitCode: number, willRestart: boolean): AllocationStatus 
   return exitCode === 0 ? 'complete' : 'failed';
 }
 
-/** Applies one event to an allocation's state. Pure, total, never throws. */
+const noHealth = { health: undefined, healthReason: undefined } as const;
+
+/**
+ * Applies one event to an allocation's state. Pure, total, never throws. A start (a new container,
+ * or the same one seen again) and every end forget the health verdict: it is about one run.
+ */
 export function evolveAllocation(state: AllocationState, event: AllocationEvent): AllocationState {
   if (event.type === 'AllocationPlaced') return { status: 'pending', placement: event.data, desired: 'run', ports: [] };
   if (state.status === 'absent') return state;
@@ -151,17 +174,21 @@ export function evolveAllocation(state: AllocationState, event: AllocationEvent)
     case 'AllocationStopRequested':
       return { ...state, desired: 'stop', stopReason: event.data.reason };
     case 'AllocationStarted':
-      return { ...state, status: 'running', containerId: event.data.containerId, ports: event.data.ports, exitCode: undefined, failure: undefined };
+      return { ...state, ...noHealth, status: 'running', containerId: event.data.containerId, ports: event.data.ports, exitCode: undefined, failure: undefined };
     case 'AllocationExited':
-      return { ...state, status: exitedStatus(event.data.exitCode, event.data.willRestart), exitCode: event.data.exitCode };
+      return { ...state, ...noHealth, status: exitedStatus(event.data.exitCode, event.data.willRestart), exitCode: event.data.exitCode };
     case 'AllocationFailed':
-      return { ...state, status: 'failed', failure: event.data.reason };
+      return { ...state, ...noHealth, status: 'failed', failure: event.data.reason };
     case 'AllocationUnknown':
-      return { ...state, status: 'unknown', failure: event.data.reason };
+      return { ...state, ...noHealth, status: 'unknown', failure: event.data.reason };
+    case 'AllocationHealthy':
+      return { ...state, health: 'healthy', healthReason: undefined };
+    case 'AllocationUnhealthy':
+      return { ...state, health: 'unhealthy', healthReason: event.data.reason };
     case 'AllocationStopped':
-      return { ...state, status: 'complete', desired: 'stop', ports: [] };
+      return { ...state, ...noHealth, status: 'complete', desired: 'stop', ports: [] };
     case 'AllocationLost':
-      return { ...state, status: 'lost' };
+      return { ...state, ...noHealth, status: 'lost' };
   }
 }
 

@@ -62,6 +62,25 @@ describe('ClusterProjection', () => {
     expect(p.describe('default', 'web')?.allocations.map((a) => [a.allocId, a.status, a.stopReason])).toEqual([['a1', 'complete', 'scaled-down']]);
   });
 
+  it('shows the health verdict of the running container with when and why, and forgets it when the container changes', () => {
+    const p = new ClusterProjection();
+    feed(p, [
+      ['deployment.default.web', 'DeploymentSpecApplied', { version: 1, spec }],
+      ['node.n1', 'NodeRegistered', nodeFacts('n1')],
+      ['alloc.n1.a1', 'AllocationPlaced', placed('a1', 'n1', 0)],
+      ['alloc.n1.a1', 'AllocationStarted', { containerId: 'c1', ports: [] }],
+    ]);
+    const view = () => p.allocationList({ nodeId: 'n1' })[0]!;
+    expect(view().health).toBeUndefined();
+    feed(p, [['alloc.n1.a1', 'AllocationHealthy', {}]]);
+    expect(view().health).toEqual({ status: 'healthy', since: new Date(5000).toISOString() });
+    feed(p, [['alloc.n1.a1', 'AllocationUnhealthy', { reason: 'GET / on 127.0.0.1:3000: connection refused' }]]);
+    expect(view().health).toEqual({ status: 'unhealthy', reason: 'GET / on 127.0.0.1:3000: connection refused', since: new Date(6000).toISOString() });
+    feed(p, [['alloc.n1.a1', 'AllocationExited', { exitCode: 137, willRestart: true }]]);
+    expect(view()).toMatchObject({ status: 'pending', exitCode: 137 });
+    expect(view().health).toBeUndefined();
+  });
+
   it('shows why a deployment is blocked until it is unblocked', () => {
     const p = new ClusterProjection();
     feed(p, [

@@ -63,6 +63,8 @@ interface AllocationEntry {
   revision: number;
   placedAt: string;
   updatedAt: string;
+  /** When the health verdict in `state.health` was written. */
+  healthSince?: string;
 }
 
 interface PlacementEntry {
@@ -118,7 +120,14 @@ export class ClusterProjection {
         index(this.byNode, next.placement.nodeId, allocId.allocId);
         index(this.byDeployment, `${next.placement.namespace}/${next.placement.deployment}`, allocId.allocId);
       }
-      this.allocations.set(allocId.allocId, { state: next, revision: event.position, placedAt: entry?.placedAt ?? at, updatedAt: at });
+      const healthSince = next.health === undefined ? undefined : next.health === entry?.state.health ? entry.healthSince : at;
+      this.allocations.set(allocId.allocId, {
+        state: next,
+        revision: event.position,
+        placedAt: entry?.placedAt ?? at,
+        updatedAt: at,
+        ...(healthSince !== undefined ? { healthSince } : {}),
+      });
       return;
     }
     const deployment = deploymentIdOf(event.stream);
@@ -305,6 +314,9 @@ function toAllocationView(allocId: string, entry: AllocationEntry): AllocationVi
     ...(state.exitCode !== undefined ? { exitCode: state.exitCode } : {}),
     ...(state.failure !== undefined ? { failure: state.failure } : {}),
     ...(state.containerId !== undefined ? { containerId: state.containerId } : {}),
+    ...(state.health !== undefined
+      ? { health: { status: state.health, ...(state.healthReason !== undefined ? { reason: state.healthReason } : {}), since: entry.healthSince ?? entry.updatedAt } }
+      : {}),
     ports: [...state.ports],
     placedAt: entry.placedAt,
     updatedAt: entry.updatedAt,
