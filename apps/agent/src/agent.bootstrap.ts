@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '@plato/messaging';
 import type { ContainerRuntime } from '@plato/runtime';
 import type { AgentConfig } from './config/agent.config.js';
 import { DesiredAllocations, shouldRun } from './desired/desired-allocations.projection.js';
+import { HealthCheckSupervisor } from './health/health-check.supervisor.js';
 import { NodeRegistrar } from './node/node.registrar.js';
 import { RuntimeMonitor } from './node/runtime.monitor.js';
 import { ContainerLabels, containerNameOf } from './reconcile/allocation-container.rules.js';
@@ -58,7 +59,8 @@ export interface RunningAgent {
  * and heartbeats (in the background, retried until the state-server answers), replays the node's
  * allocation streams (`alloc.<nodeId>.*`) from the log and keeps following them, and converges
  * the runtimes: each allocation is reconciled on every change of its stream, at once when a
- * running container exits (the {@link ExitWatcher}), and on every resync (every `reconcileMs`).
+ * running container exits (the {@link ExitWatcher}) or is found unhealthy by its spec's health
+ * check (the {@link HealthCheckSupervisor}), and on every resync (every `reconcileMs`).
  * A resync first asks every runtime whether it answers, registers the node again when that
  * changed (a runtime offered for the first time, unavailable, or back), and finds containers
  * labelled with this node that the log does not know, on every answering runtime. Each
@@ -95,8 +97,9 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   const desired = new DesiredAllocations(nodeId);
   const reporter = new AllocationReporter(nodeId, options.reportSender ?? natsReportSender(nc), { logger });
   const exitWatcher = new ExitWatcher((allocId) => queue.enqueue(allocId));
+  const health = new HealthCheckSupervisor(reporter, { logger, onRestartWanted: (allocId) => queue.enqueue(allocId) });
   const images = config.imageCache ? new ImagePreparer(config.imageCache, logger) : undefined;
-  const reconciler = new AllocationReconciler(nodeId, monitor, desired, reporter, { logger, exitWatcher, ...(images ? { images } : {}) });
+  const reconciler = new AllocationReconciler(nodeId, monitor, desired, reporter, { logger, exitWatcher, health, ...(images ? { images } : {}) });
   const queue: ReconcileQueue = new ReconcileQueue((allocId) => reconciler.reconcile(allocId), {
     concurrency: config.concurrency ?? 32,
     onError: (allocId, error) => logger.warn({ err: error, allocId }, 'reconcile failed; the next resync tries again'),
@@ -187,6 +190,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       closing = true;
       clearInterval(timer);
       exitWatcher.close();
+      health.close();
       await registrar.close();
       await subscription.close();
       await resyncing;

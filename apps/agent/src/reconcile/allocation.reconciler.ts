@@ -8,7 +8,8 @@ import { shouldRun } from '../desired/desired-allocations.projection.js';
 import type { AllocationReporter } from '../report/allocation.reporter.js';
 import type { ExitWatcher } from './exit.watcher.js';
 import type { ImagePreparer } from './image.preparer.js';
-import { ContainerLabels, containerNameOf, containerSpecOf, matchesAllocation, restartsAfter } from './allocation-container.rules.js';
+import type { HealthCheckSupervisor } from '../health/health-check.supervisor.js';
+import { ContainerLabels, containerNameOf, containerSpecOf, matchesAllocation, observationId, restartsAfter } from './allocation-container.rules.js';
 
 /** Options of {@link AllocationReconciler}. */
 export interface AllocationReconcilerOptions {
@@ -22,6 +23,8 @@ export interface AllocationReconcilerOptions {
   now?: () => number;
   /** Told of every running container of an allocation, to react to its exit before the next resync. */
   exitWatcher?: ExitWatcher;
+  /** Checks running containers by their spec's health check, and asks for unhealthy ones to be restarted. */
+  health?: HealthCheckSupervisor;
   /** Finds or imports images before a create (default: the runtime's own `ensureImage` only). */
   images?: ImagePreparer;
   logger?: Logger;
@@ -62,7 +65,10 @@ interface RestartBackoff {
  * to the {@link RuntimeMonitor}, and an allocation that should run there is reported `unknown`
  * (once per outage) and left as it is; once the runtime answers again the next reconcile adopts
  * its container (reporting it running again, restarting nothing) or converges it as usual.
- * Running containers are handed to the {@link ExitWatcher}, so an exit is handled at once.
+ * Running containers are handed to the {@link ExitWatcher}, so an exit is handled at once, and
+ * to the {@link HealthCheckSupervisor} when their spec has a health check. A running container the
+ * supervisor marked unhealthy (restart policy `always` or `on-failure`) is stopped here and
+ * handled as an exit: reported `exited` with `willRestart`, then started again.
  */
 export class AllocationReconciler {
   private readonly logger: Logger;
@@ -124,6 +130,7 @@ export class AllocationReconciler {
 
   private unknown(allocId: string, state: PlacedAllocation, outage: RuntimeOutage): void {
     this.options.exitWatcher?.unwatch(allocId);
+    this.options.health?.unwatch(allocId);
     if (state.status === 'unknown') return;
     this.reporter.report(allocId, `${allocId}:unknown:${outage.since}`, { kind: 'unknown', reason: outage.reason });
   }
@@ -137,17 +144,24 @@ export class AllocationReconciler {
       found = null;
     }
     if (!found) {
-      await this.createAndStart(allocId, runtime, spec);
+      await this.createAndStart(allocId, state, runtime, spec);
       return;
     }
     const info = found.info;
     switch (info.state) {
-      case 'running':
+      case 'running': {
+        if (this.options.health?.takeRestart(allocId, info.id)) {
+          await this.restartUnhealthy(allocId, state, runtime, info);
+          return;
+        }
         this.options.exitWatcher?.watch(allocId, info.id, runtime);
-        if (state.status !== 'running' || state.containerId !== info.id) this.reportStarted(allocId, info, state.status === 'unknown' ? this.desired.positionOf(allocId) : undefined);
+        const fresh = state.status !== 'running' || state.containerId !== info.id;
+        if (fresh) this.reportStarted(allocId, info, state.status === 'unknown' ? this.desired.positionOf(allocId) : undefined);
+        this.options.health?.watch(allocId, runtime, info, state.placement.spec, fresh);
         return;
+      }
       case 'created':
-        await this.start(allocId, runtime, info.id);
+        await this.start(allocId, state, runtime, info.id);
         return;
       case 'exited':
       case 'dead':
@@ -158,15 +172,26 @@ export class AllocationReconciler {
     }
   }
 
-  private async exited(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, info: ContainerInfo): Promise<void> {
+  /** Stops a container its health check found unhealthy, then restarts it by its policy as after any exit. */
+  private async restartUnhealthy(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, info: ContainerInfo): Promise<void> {
+    this.logger.info({ allocId, container: info.id, runtime: runtime.name }, 'stopping an unhealthy container to restart it');
+    this.options.exitWatcher?.unwatch(allocId);
+    this.options.health?.unwatch(allocId);
+    await runtime.stop(info.id, { timeoutMs: this.options.stopTimeoutMs ?? 5_000 });
+    const stopped = await runtime.inspect(info.id);
+    if (stopped?.state === 'exited' || stopped?.state === 'dead') await this.exited(allocId, state, runtime, stopped, true);
+  }
+
+  private async exited(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, info: ContainerInfo, stoppedUnhealthy = false): Promise<void> {
+    this.options.health?.unwatch(allocId);
     const exitCode = info.exitCode ?? 0;
-    const willRestart = restartsAfter(state.placement.spec.restart.policy, exitCode);
+    const willRestart = restartsAfter(state.placement.spec.restart.policy, exitCode, stoppedUnhealthy);
     this.reporter.report(allocId, observationId(allocId, 'exited', info.id, info.finishedAt), { kind: 'exited', exitCode, willRestart });
     if (!willRestart) return;
     const backoff = this.restartBackoff(allocId, info);
     if (this.now() < backoff.notBefore) return;
     this.logger.info({ allocId, container: info.id, exitCode, runtime: runtime.name }, 'restarting an exited container by its restart policy');
-    await this.start(allocId, runtime, info.id);
+    await this.start(allocId, state, runtime, info.id);
   }
 
   private restartBackoff(allocId: string, info: ContainerInfo): RestartBackoff {
@@ -187,6 +212,7 @@ export class AllocationReconciler {
 
   private async halt(allocId: string, state: PlacedAllocation, found: Found | null): Promise<void> {
     this.options.exitWatcher?.unwatch(allocId);
+    this.options.health?.unwatch(allocId);
     if (found) {
       this.logger.info({ allocId, container: found.info.id, runtime: found.runtime.name, desired: state.desired, status: state.status }, 'stopping and removing a container that should not run');
       await this.removeContainer(found);
@@ -197,7 +223,7 @@ export class AllocationReconciler {
     }
   }
 
-  private async createAndStart(allocId: string, runtime: ContainerRuntime, spec: ContainerSpec): Promise<void> {
+  private async createAndStart(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, spec: ContainerSpec): Promise<void> {
     let id: string;
     try {
       await (this.options.images ? this.options.images.prepare(runtime, spec.image) : runtime.ensureImage(spec.image));
@@ -206,10 +232,10 @@ export class AllocationReconciler {
       this.fail(allocId, error);
       return;
     }
-    await this.start(allocId, runtime, id);
+    await this.start(allocId, state, runtime, id);
   }
 
-  private async start(allocId: string, runtime: ContainerRuntime, id: string): Promise<void> {
+  private async start(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, id: string): Promise<void> {
     try {
       await runtime.start(id);
     } catch (error) {
@@ -217,8 +243,11 @@ export class AllocationReconciler {
       return;
     }
     const info = await runtime.inspect(id);
-    if (info?.state === 'running') this.options.exitWatcher?.watch(allocId, info.id, runtime);
     if (info?.startedAt) this.reportStarted(allocId, info);
+    if (info?.state === 'running') {
+      this.options.exitWatcher?.watch(allocId, info.id, runtime);
+      this.options.health?.watch(allocId, runtime, info, state.placement.spec, true);
+    }
   }
 
   private fail(allocId: string, error: unknown): void {
@@ -247,7 +276,3 @@ export class AllocationReconciler {
   }
 }
 
-/** A command id unique to one observation: the container and the time it started or exited. */
-function observationId(allocId: string, kind: string, containerId: string, at: Date | null): string {
-  return `${allocId}:${kind}:${containerId.slice(0, 12)}:${at?.getTime() ?? 0}`;
-}
