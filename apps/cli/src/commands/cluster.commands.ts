@@ -6,7 +6,9 @@ import {
   ListAllocations,
   ListNodes,
   UncordonNode,
+  formatDurationMs,
   type AllocationView,
+  type HealthCheckSpec,
   type DeploymentDescription,
   type NodeView,
   type ReplyOf,
@@ -68,7 +70,12 @@ export function allocationTable(items: readonly AllocationView[]): string {
   ]);
 }
 
-function statusOf(a: AllocationView): string {
+/**
+ * An allocation's status as one cell: with its failure, exit code or stop reason, and while it runs
+ * its health check's verdict (`running (healthy)`, `running (unhealthy: <reason>)`).
+ */
+export function statusOf(a: AllocationView): string {
+  if (a.health && a.status === 'running') return `running (${a.health.status}${a.health.reason ? `: ${a.health.reason}` : ''})`;
   if (a.failure) return `${a.status}: ${a.failure}`;
   if (a.exitCode !== undefined && a.status !== 'running') return `${a.status} (exit ${a.exitCode})`;
   if (a.stopReason && a.desired === 'stop') return `${a.status} (${a.stopReason})`;
@@ -97,11 +104,24 @@ export function renderDescription(reply: DeploymentDescription): string {
     `Resources:   ${d.spec.resources.cpu}m CPU, ${d.spec.resources.memory} MiB per replica`,
     `Strategy:    ${d.spec.strategy}${d.spec.constraints.length ? `, constraints ${d.spec.constraints.join(' and ')}` : ''}`,
   ];
+  if (d.spec.health) lines.push(`Health:      ${describeCheck(d.spec.health)}`);
   if (placement.blocked) {
     lines.push(`Pending:     ${placement.missing} replica(s) cannot be placed: ${placement.summary}`);
   }
   lines.push('', allocations.length ? allocationTable(allocations).trimEnd() : 'no allocations', '');
   return lines.join('\n');
+}
+
+/** A health check in one line: what it probes, how often, and when it turns unhealthy. */
+export function describeCheck(check: HealthCheckSpec): string {
+  const probe =
+    check.type === 'http'
+      ? `http GET ${check.path} on port ${check.port}${check.status !== undefined ? ` wants ${check.status}` : ''}`
+      : check.type === 'tcp'
+        ? `tcp connect to port ${check.port}`
+        : `exec ${check.command.join(' ')}`;
+  const d = formatDurationMs;
+  return `${probe} every ${d(check.interval)} (timeout ${d(check.timeout)}, unhealthy after ${check.failures} failures, grace ${d(check.grace)})`;
 }
 
 /** `plato cordon|uncordon NODE`. */

@@ -107,7 +107,10 @@ export function summarize(entry: Pick<HistoryEntry, 'type' | 'data'>): string {
       return `exit ${String(data['exitCode'])}${data['willRestart'] ? ', restarting' : ''}`;
     case 'AllocationFailed':
     case 'AllocationUnknown':
+    case 'AllocationUnhealthy':
       return String(data['reason']);
+    case 'AllocationHealthy':
+      return 'health check passed';
     case 'NodeRuntimeUnavailable':
       return `${String(data['runtime'])}: ${String(data['reason'])}`;
     case 'NodeRuntimeAvailable':
