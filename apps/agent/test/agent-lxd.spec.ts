@@ -103,7 +103,7 @@ describe('agent with Docker and LXD on one node', () => {
     );
   const page = (info: ContainerInfo) => {
     const port = info.ports.find((p) => p.container === 8080)!;
-    return eventually(async () => (await fetch(`http://${port.hostIp}:${port.host}/`)).text(), { timeoutMs: 5_000, description: `${info.name} answering HTTP` });
+    return eventually(async () => (await fetch(`http://${port.hostIp}:${port.host}/`)).text(), { timeoutMs: 15_000, description: `${info.name} answering HTTP` });
   };
 
   const web = (runtime: 'docker' | 'lxd', extra: Partial<DeploymentSpecInput> = {}): Partial<DeploymentSpecInput> => ({
