@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { terminalAllocationStatuses, type PlacedAllocation } from '@plato/domain';
 import { createLogger, type Logger } from '@plato/messaging';
-import { RuntimeUnavailable, type ContainerInfo, type ContainerRuntime, type ContainerSpec } from '@plato/runtime';
+import { ContainerNotFound, RuntimeUnavailable, type ContainerInfo, type ContainerRuntime, type ContainerSpec } from '@plato/runtime';
 import type { DesiredAllocations } from '../desired/desired-allocations.projection.js';
 import type { RuntimeMonitor, RuntimeOutage } from '../node/runtime.monitor.js';
 import { shouldRun } from '../desired/desired-allocations.projection.js';
@@ -232,13 +232,22 @@ export class AllocationReconciler {
       this.fail(allocId, error);
       return;
     }
-    await this.start(allocId, state, runtime, id);
+    await this.start(allocId, state, runtime, id, false);
   }
 
-  private async start(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, id: string): Promise<void> {
+  /**
+   * Starts the container and reports it. One that went away meanwhile (removed by hand between an
+   * exit and its restart) is created again once, not failed: the allocation is still wanted.
+   */
+  private async start(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, id: string, recreate = true): Promise<void> {
     try {
       await runtime.start(id);
     } catch (error) {
+      if (error instanceof ContainerNotFound && recreate) {
+        this.logger.info({ allocId, container: id, runtime: runtime.name }, 'the container went away before its start; creating it again');
+        await this.createAndStart(allocId, state, runtime, containerSpecOf(this.nodeId, allocId, state.placement));
+        return;
+      }
       this.fail(allocId, error);
       return;
     }
