@@ -2,14 +2,14 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { platoEvents, type DeploymentSpecInput } from '@plato/contracts';
-import { JetStreamEventStore } from '@plato/event-store';
+import type { DeploymentSpecInput } from '@plato/contracts';
 import { connectNats, createLogger } from '@plato/messaging';
 import { DockerRuntime, type ContainerInfo } from '@plato/runtime';
 import { NatsServerProcess, eventually, newRunId, type ServiceProcess } from '@plato/testing';
-import { ContainerLabels, containerNameOf, startAgent, type RunningAgent } from '../src/index.js';
+import { ContainerLabels, containerNameOf } from '../src/index.js';
 import { TestControlPlane } from './control-plane.client.js';
 import { startStateServer } from './state-server.process.js';
+import { TestAgent } from './test-agent.process.js';
 
 const buildImages = fileURLToPath(new URL('../../../tools/images/build', import.meta.url));
 const image = 'plato/busybox:latest';
@@ -40,8 +40,7 @@ describe('agent health checks on Docker', () => {
   let nats: NatsServerProcess;
   let client: NatsConnection;
   let stateServer: ServiceProcess;
-  let agent: RunningAgent | undefined;
-  let closeAgent: (() => Promise<void>) | undefined;
+  const agents = new TestAgent({ natsUrl: () => nats.url, nodeId, run, hostname: 'agent-health-host', runtimes: [runtime], logger });
 
   const plane = new TestControlPlane(() => client, run, nodeId);
   const deploy = async (name: string, spec: Partial<DeploymentSpecInput>) => (await plane.deploy(name, { image, ...spec }, 1))[0]!;
@@ -66,25 +65,11 @@ describe('agent health checks on Docker', () => {
     nats = await NatsServerProcess.start();
     client = await connectNats({ name: `${run}-client`, servers: nats.url, logger });
     stateServer = await startStateServer(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
-    const nc = await connectNats({ name: `${run}-agent`, servers: nats.url, logger });
-    const eventStore = await JetStreamEventStore.connect(nc, { catalog: platoEvents });
-    agent = await startAgent({
-      config: { nodeId, hostname: 'agent-health-host', labels: { run }, capacity: { cpu: 8000, memory: 8192 }, heartbeatMs: 500, reconcileMs: 1000 },
-      nc,
-      eventStore,
-      runtimes: [runtime],
-      logger,
-    });
-    closeAgent = async () => {
-      await agent?.close();
-      await eventStore.close();
-      await nc.close();
-    };
-    await agent.registered();
+    await (await agents.start()).registered();
   }, 150_000);
 
   afterAll(async () => {
-    await closeAgent?.().catch(() => undefined);
+    await agents.stop().catch(() => undefined);
     const mine = await runtime.list({ labels: { [ContainerLabels.node]: nodeId } });
     await Promise.all(mine.map((container) => runtime.remove(container.id)));
     await stateServer?.stop();
@@ -140,7 +125,7 @@ describe('agent health checks on Docker', () => {
     await runtime.exec(before.id, killServer);
     const view = await withHealth(allocId, 'unhealthy');
     expect(view.health?.reason).toContain('the connection was closed at once');
-    await agent!.resync();
+    await agents.agent.resync();
     expect((await running(allocId)).startedAt).toEqual(before.startedAt);
     expect((await types(allocId)).slice(-2)).toEqual(['AllocationHealthy', 'AllocationUnhealthy']);
   });

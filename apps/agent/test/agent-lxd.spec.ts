@@ -6,25 +6,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { GetNode, SubmitPlan, platoEvents, type DeploymentSpecInput } from '@plato/contracts';
-import { JetStreamEventStore } from '@plato/event-store';
+import { GetNode, SubmitPlan, type DeploymentSpecInput } from '@plato/contracts';
 import { connectNats, createLogger, request } from '@plato/messaging';
 import { DockerRuntime, LxdClient, LxdRuntime, type ContainerInfo, type ContainerRuntime } from '@plato/runtime';
 import { LxdDaemonControl, NatsServerProcess, eventually, lxdSocketPath, newRunId, type ServiceProcess } from '@plato/testing';
-import { ContainerLabels, containerNameOf, lxdTarballName, startAgent, type RunningAgent } from '../src/index.js';
+import { ContainerLabels, containerNameOf, lxdTarballName } from '../src/index.js';
 import { TestControlPlane, commandId } from './control-plane.client.js';
 import { startStateServer } from './state-server.process.js';
+import { TestAgent, within } from './test-agent.process.js';
 
 const imagesDir = fileURLToPath(new URL('../../../tools/images/', import.meta.url));
 const builtTarball = join(process.env['PLATO_IMAGE_CACHE'] ?? join(imagesDir, '.cache'), 'plato-busybox.lxd.tar.gz');
 const image = 'plato/busybox:latest';
 const greeting = 'Hello from Plato busybox';
 const logger = createLogger('agent-lxd-test');
-const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-};
 
 /**
  * One agent with both runtimes against real parts: a nats-server of its own, the built
@@ -45,32 +40,9 @@ describe('agent with Docker and LXD on one node', () => {
   let nats: NatsServerProcess;
   let client: NatsConnection;
   let stateServer: ServiceProcess;
-  let agent: RunningAgent | undefined;
-  let agentStop: (() => Promise<void>) | undefined;
-
-  const startTestAgent = async (): Promise<RunningAgent> => {
-    const nc = await connectNats({ name: `${run}-agent`, servers: nats.url, logger });
-    const eventStore = await JetStreamEventStore.connect(nc, { catalog: platoEvents });
-    const started = await startAgent({
-      config: { nodeId, hostname: 'agent-lxd-host', labels: { run }, capacity: { cpu: 8000, memory: 8192 }, heartbeatMs: 500, reconcileMs: 1000, imageCache },
-      nc,
-      eventStore,
-      runtimes: [docker, lxd],
-      logger,
-    });
-    agent = started;
-    agentStop = async () => {
-      await started.close();
-      await eventStore.close();
-      await nc.close();
-    };
-    return started;
-  };
-  const stopTestAgent = async (): Promise<void> => {
-    await agentStop?.();
-    agent = undefined;
-    agentStop = undefined;
-  };
+  const agents = new TestAgent({ natsUrl: () => nats.url, nodeId, run, hostname: 'agent-lxd-host', runtimes: [docker, lxd], imageCache: () => imageCache, logger });
+  const startTestAgent = () => agents.start();
+  const stopTestAgent = () => agents.stop();
 
   const plane = new TestControlPlane(() => client, run, nodeId);
   const deploy = (name: string, spec: Partial<DeploymentSpecInput>, replicas: number) => plane.deploy(name, { image, ...spec }, replicas);
@@ -125,8 +97,8 @@ describe('agent with Docker and LXD on one node', () => {
     nats = await NatsServerProcess.start();
     client = await connectNats({ name: `${run}-client`, servers: nats.url, logger });
     stateServer = await startStateServer(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
-    await within(15_000, 'the agent replaying its allocations', startTestAgent());
-    await within(15_000, 'the node registered', agent!.registered());
+    await startTestAgent();
+    await within(15_000, 'the node registered', agents.agent.registered());
   }, 150_000);
 
   afterAll(async () => {
@@ -145,7 +117,7 @@ describe('agent with Docker and LXD on one node', () => {
   }, 60_000);
 
   it('registers and heartbeats both runtimes', async () => {
-    expect(agent!.runtimes).toEqual(['docker', 'lxd']);
+    expect(agents.agent.runtimes).toEqual(['docker', 'lxd']);
     const node = await eventually(() => request(client, GetNode, { nodeId }), { description: 'the node registered' });
     expect(node).toMatchObject({ nodeId, state: 'ready', runtimes: ['docker', 'lxd'] });
     const sub = client.subscribe(`plato.heartbeat.${nodeId}`, { max: 1 });
@@ -191,7 +163,7 @@ describe('agent with Docker and LXD on one node', () => {
     expect(await docker.inspect(containerNameOf(onLxd!))).toBeNull();
     expect(await page(docked.info)).toContain(greeting);
     expect(await page(lxded.info)).toContain(greeting);
-    await agent!.resync();
+    await agents.agent.resync();
     expect((await runningOn(docker, onDocker!)).id).toBe(docked.info.id);
     expect((await runningOn(lxd, onLxd!)).startedAt).toEqual(lxded.info.startedAt);
   }, 60_000);
@@ -244,8 +216,8 @@ describe('agent with Docker and LXD on one node', () => {
     const before = (await reportedRunning(lxd, lxdWeb)).info;
     const eventsBefore = (await history(lxdWeb)).length;
     await stopTestAgent();
-    await within(15_000, 'the new agent replaying its allocations', startTestAgent());
-    await agent!.resync();
+    await startTestAgent();
+    await agents.agent.resync();
     const after = await runningOn(lxd, lxdWeb);
     expect(after.startedAt).toEqual(before.startedAt);
     expect((await history(lxdWeb)).length).toBe(eventsBefore);

@@ -2,24 +2,19 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { GetNode, SubmitPlan, platoEvents, type DeploymentSpecInput } from '@plato/contracts';
-import { JetStreamEventStore } from '@plato/event-store';
+import { GetNode, SubmitPlan, type DeploymentSpecInput } from '@plato/contracts';
 import { connectNats, createLogger, request } from '@plato/messaging';
 import { DockerRuntime, type ContainerInfo } from '@plato/runtime';
 import { NatsServerProcess, eventually, newRunId, type ServiceProcess } from '@plato/testing';
-import { ContainerLabels, containerNameOf, startAgent, type RunningAgent } from '../src/index.js';
+import { ContainerLabels, containerNameOf } from '../src/index.js';
 import { TestControlPlane, commandId } from './control-plane.client.js';
 import { startStateServer } from './state-server.process.js';
+import { TestAgent, within } from './test-agent.process.js';
 
 const buildImages = fileURLToPath(new URL('../../../tools/images/build', import.meta.url));
 const image = 'plato/busybox:latest';
 const greeting = 'Hello from Plato busybox';
 const logger = createLogger('agent-test');
-const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-};
 
 /**
  * The agent against real parts: a nats-server of its own, the built state-server as a process,
@@ -33,32 +28,9 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
   let nats: NatsServerProcess;
   let client: NatsConnection;
   let stateServer: ServiceProcess;
-  let agent: RunningAgent | undefined;
-  let agentStop: (() => Promise<void>) | undefined;
-
-  const startTestAgent = async (): Promise<RunningAgent> => {
-    const nc = await connectNats({ name: `${run}-agent`, servers: nats.url, logger });
-    const eventStore = await JetStreamEventStore.connect(nc, { catalog: platoEvents });
-    const started = await startAgent({
-      config: { nodeId, hostname: 'agent-test-host', labels: { run }, capacity: { cpu: 8000, memory: 8192 }, heartbeatMs: 500, reconcileMs: 1000 },
-      nc,
-      eventStore,
-      runtimes: [runtime],
-      logger,
-    });
-    agent = started;
-    agentStop = async () => {
-      await started.close();
-      await eventStore.close();
-      await nc.close();
-    };
-    return started;
-  };
-  const stopTestAgent = async (): Promise<void> => {
-    await agentStop?.();
-    agent = undefined;
-    agentStop = undefined;
-  };
+  const agents = new TestAgent({ natsUrl: () => nats.url, nodeId, run, hostname: 'agent-test-host', runtimes: [runtime], logger });
+  const startTestAgent = () => agents.start();
+  const stopTestAgent = () => agents.stop();
 
   const plane = new TestControlPlane(() => client, run, nodeId);
   const deploy = (name: string, spec: Partial<DeploymentSpecInput>, replicas: number) => plane.deploy(name, { image, ...spec }, replicas);
@@ -95,8 +67,8 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
     nats = await NatsServerProcess.start();
     client = await connectNats({ name: `${run}-client`, servers: nats.url, logger });
     stateServer = await startStateServer(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
-    await within(15_000, 'the agent replaying its allocations', startTestAgent());
-    await within(15_000, 'the node registered', agent!.registered());
+    await startTestAgent();
+    await within(15_000, 'the node registered', agents.agent.registered());
   }, 150_000);
 
   afterAll(async () => {
@@ -212,13 +184,13 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
     await stopTestAgent();
     expect((await runningContainer(kept)).id).toBe(keptBefore.id);
     await runtime.remove(containerNameOf(removed));
-    await within(15_000, 'the new agent replaying its allocations', startTestAgent());
+    await startTestAgent();
 
     await reportedRunning(removed);
     const keptAfter = await runningContainer(kept);
     expect(keptAfter.id).toBe(keptBefore.id);
     expect(keptAfter.startedAt).toEqual(keptBefore.startedAt);
-    await agent!.resync();
+    await agents.agent.resync();
     expect((await history(kept)).length).toBe(eventsBefore);
   });
 
