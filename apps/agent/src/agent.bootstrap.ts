@@ -39,8 +39,6 @@ export interface RunningAgent {
   readonly nodeId: string;
   /** The runtimes the node offers: every allowed one that answered since the agent started. */
   readonly runtimes: readonly Runtime[];
-  /** Which runtimes the agent may use, and which answer now. */
-  readonly runtimeMonitor: RuntimeMonitor;
   /** The node's allocations as the agent last read them from the log. */
   readonly desired: DesiredAllocations;
   /** Resolves once the state-server accepted the node's registration. */
@@ -179,7 +177,6 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     get runtimes() {
       return monitor.offered();
     },
-    runtimeMonitor: monitor,
     desired,
     registered: () => registrar.whenRegistered(),
     resync: async () => {

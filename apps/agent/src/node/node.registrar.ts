@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { NodeHeartbeat, RegisterNode, Subjects, parseOrThrow, type RequestOf, type Runtime } from '@plato/contracts';
+import { structuralEqual } from '@plato/domain';
 import { createLogger, encodeJson, request, type Logger } from '@plato/messaging';
 
 /** The facts an agent registers its node with. */
@@ -46,7 +47,7 @@ export class NodeRegistrar {
 
   /** Registers again with `facts` when they differ from the last ones given. */
   update(facts: NodeFacts): void {
-    if (JSON.stringify(facts) === JSON.stringify(this.facts)) return;
+    if (structuralEqual(facts, this.facts)) return;
     this.facts = facts;
     this.generation += 1;
     if (this.closed) return;

@@ -74,11 +74,6 @@ export class RuntimeMonitor {
     return [...this.byName.keys()];
   }
 
-  /** The outage of `name`, while it does not answer. */
-  outage(name: Runtime): RuntimeOutage | undefined {
-    return this.outages.get(name);
-  }
-
   /** The runtimes that answered at their last probe or operation. */
   answering(): ContainerRuntime[] {
     return [...this.byName.values()].filter((runtime) => this.offeredNames.has(runtime.name) && !this.outages.has(runtime.name));
