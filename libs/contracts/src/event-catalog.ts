@@ -5,6 +5,7 @@ import {
   AllocationFailed,
   AllocationHealthy,
   AllocationLost,
+  AllocationRecovered,
   AllocationPlaced,
   AllocationStarted,
   AllocationStopped,
@@ -16,6 +17,8 @@ import {
   DeploymentDeleted,
   DeploymentPlacementBlocked,
   DeploymentPlacementUnblocked,
+  DeploymentDegraded,
+  DeploymentRestored,
   DeploymentScaled,
   DeploymentSpecApplied,
 } from './deployment/deployment.events.js';
@@ -71,6 +74,8 @@ export const platoEvents = new EventCatalog([
   DeploymentDeleted,
   DeploymentPlacementBlocked,
   DeploymentPlacementUnblocked,
+  DeploymentDegraded,
+  DeploymentRestored,
   NodeRegistered,
   NodeCordoned,
   NodeUncordoned,
@@ -88,4 +93,5 @@ export const platoEvents = new EventCatalog([
   AllocationUnhealthy,
   AllocationStopped,
   AllocationLost,
+  AllocationRecovered,
 ]);

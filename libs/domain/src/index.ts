@@ -41,4 +41,4 @@ export {
   type PlacedAllocation,
   type StopReason,
 } from './allocation/allocation.aggregate.js';
-export { ClusterProjection, type ClusterSnapshotData, type ResourceAmount } from './cluster/cluster.projection.js';
+export { ClusterProjection, failuresKept, type AllocationFailure, type ClusterSnapshotData, type DegradedEntry, type ResourceAmount } from './cluster/cluster.projection.js';

@@ -59,6 +59,19 @@ export interface AllocationInfo {
   readonly status: AllocationStatus;
 }
 
+/**
+ * An allocation of a deployment that failed for good while wanted running: its slot, node and
+ * version, when (ms since the epoch) and why. What the reschedule policy counts.
+ */
+export interface FailureInfo {
+  readonly allocId: string;
+  readonly index: number;
+  readonly nodeId: string;
+  readonly version: number;
+  readonly at: number;
+  readonly cause: string;
+}
+
 /** A deployment as the projection knows it, deleted ones included. */
 export interface DeploymentInfo {
   readonly namespace: string;
@@ -66,6 +79,8 @@ export interface DeploymentInfo {
   readonly version: number;
   readonly spec: DeploymentSpec;
   readonly deleted: boolean;
+  /** Its latest failures, any order (none when absent); see `rescheduleVerdict`. */
+  readonly failures?: readonly FailureInfo[];
 }
 
 /**

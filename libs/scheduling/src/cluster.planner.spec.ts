@@ -110,13 +110,43 @@ describe('plan', () => {
     expect(result.placements.map((placement) => placement.nodeId)).toEqual(['node-1']);
   });
 
-  it('replaces allocations of lost nodes, keeps those of down nodes, and places on neither', () => {
+  it('replaces allocations of lost nodes without stopping them, keeps those of down nodes, and places on neither', () => {
     const web = mockDeployment({ spec: { replicas: 2 } });
     const cluster = [mockNode({ id: 'down', state: 'down' }), mockNode({ id: 'lost', state: 'lost' }), mockNode({ id: 'ok' })];
     const harness = new SchedulingHarness({ nodes: cluster, deployments: [web], allocations: [allocationOf(web, 'down', 0), allocationOf(web, 'lost', 1)] });
     const result = harness.plan();
-    expect(result.stops).toEqual([{ allocId: 'default-web-v1-1', nodeId: 'lost', reason: 'node-lost' }]);
+    expect(result.stops).toEqual([]);
     expect(result.placements.map(({ nodeId, index }) => ({ nodeId, index }))).toEqual([{ nodeId: 'ok', index: 1 }]);
+  });
+
+  it('recovers a lost allocation on a node that came back with room for it, and does not place its slot again', () => {
+    const web = mockDeployment({ spec: { replicas: 1 } });
+    const harness = new SchedulingHarness({ nodes: [mockNode({ id: 'back' }), mockNode({ id: 'other' })], deployments: [web], allocations: [allocationOf(web, 'back', 0, { status: 'lost' })] });
+    const result = harness.step();
+    expect(result.recoveries).toEqual([{ allocId: 'default-web-v1-0', nodeId: 'back' }]);
+    expect(result.placements).toEqual([]);
+    expect(harness.plan()).toMatchObject({ recoveries: [], placements: [], stops: [] });
+  });
+
+  it('avoids for a deployment a node where its replicas keep failing, unless no other node fits', () => {
+    const failures = [0, 1].map((i) => ({ allocId: `f${i}`, index: 0, nodeId: 'node-a', version: 1, at: 1_000 + i, cause: 'exit code 1' }));
+    const web = mockDeployment({ spec: { replicas: 1, reschedule: { delay: 0, max_delay: 0 } }, failures });
+    const both = new SchedulingHarness({ nodes: [mockNode({ id: 'node-a' }), mockNode({ id: 'node-b', capacity: { cpu: 1_000, memory: 512 } })], deployments: [web], allocations: [] });
+    expect(both.plan(2_000).placements.map((placement) => placement.nodeId)).toEqual(['node-b']);
+    const alone = new SchedulingHarness({ nodes: [mockNode({ id: 'node-a' })], deployments: [web], allocations: [] });
+    expect(alone.plan(2_000).placements.map((placement) => placement.nodeId)).toEqual(['node-a']);
+  });
+
+  it('reports a crash-looping deployment degraded with its slots and last failure, and the first delayed slot', () => {
+    const failures = [0, 1, 2].map((i) => ({ allocId: `f${i}`, index: 0, nodeId: 'node-1', version: 1, at: 1_000 * (i + 1), cause: 'exit code 3' }));
+    const web = mockDeployment({ spec: { replicas: 1 }, failures });
+    const result = new SchedulingHarness({ nodes: [mockNode()], deployments: [web], allocations: [] }).plan(3_500);
+    expect(result.degraded).toEqual([
+      { namespace: 'default', deployment: 'web', version: 1, failing: [0], givenUp: [], reason: 'slot 0 failed 3 times or more within 1h; last failure: exit code 3 on node node-1' },
+    ]);
+    expect(result.delayed).toEqual([{ namespace: 'default', deployment: 'web', version: 1, index: 0, until: 3_000 + 20_000 }]);
+    expect(result.placements).toEqual([]);
+    expect(result.unplaced).toEqual([]);
   });
 
   it('stops everything of a deleted deployment and of an unknown one, placing nothing', () => {

@@ -9,10 +9,11 @@ import {
 } from './cluster-snapshot.types.js';
 import { parseConstraint, type Constraint } from './feasibility/constraint.parser.js';
 import { allChecks, feasible, firstFailure, nodeChecks, type Ask } from './feasibility/feasibility.checkers.js';
-import type { Placement, Plan, PlanOptions, Stop, Unplaced } from './plan.types.js';
+import type { Degraded, Delayed, Placement, Plan, PlanOptions, Recovery, Stop, Unplaced } from './plan.types.js';
 import { freeShareOf, strategyScore, type RankCandidate, type Strategy } from './ranking/node.rankers.js';
 import { RankedCandidates } from './ranking/ranked-candidates.heap.js';
 import { reconcile, type Reconciliation } from './reconcile/deployment.reconciler.js';
+import { degradedReason } from './reconcile/reschedule.policy.js';
 import { countFailures, summarize } from './why-not.explainer.js';
 
 /** A node and its running totals during one plan; the planner's only mutable state. */
@@ -148,10 +149,14 @@ function placeReplicas(
     const slot = context.slotOf.get(allocation.nodeId);
     if (slot) collocate(slot);
   }
-  const ranked = reconciliation.missing.length > 1 ? rankFits(eligible, cpu, memory, strategy) : undefined;
+  const avoided = reconciliation.verdict.avoidedNodes;
+  const preferred = avoided.size > 0 ? eligible.filter((slot) => !avoided.has(slot.node.id)) : undefined;
+  const ranked = reconciliation.missing.length > 1 && !preferred ? rankFits(eligible, cpu, memory, strategy) : undefined;
   let failed: Unplaced | undefined;
   for (const [placed, index] of reconciliation.missing.entries()) {
-    const slot = ranked ? ranked.pop() : bestSlot(eligible, cpu, memory, strategy);
+    const slot = ranked
+      ? ranked.pop()
+      : ((preferred && bestSlot(preferred, cpu, memory, strategy)) ?? bestSlot(eligible, cpu, memory, strategy));
     if (!slot) {
       const reasons = countFailures(context.slots, ask, allChecks);
       const { namespace, name, version } = deployment;
@@ -234,15 +239,24 @@ export function plan(snapshot: ClusterSnapshot, options: PlanOptions): Plan {
     .sort() // by UTF-16 code units, as compareStrings orders
     .map((key) => {
       const deployment = deployments.get(key);
-      return { key, deployment, reconciliation: reconcile(deployment, allocations.get(key) ?? [], nodeLost) };
+      return { key, deployment, reconciliation: reconcile(deployment, allocations.get(key) ?? [], nodeLost, options.now) };
     });
 
   const stops: Stop[] = [];
-  for (const { reconciliation } of work) {
+  const recoveries: Recovery[] = [];
+  const degraded: Degraded[] = [];
+  const delayed: Delayed[] = [];
+  for (const { deployment, reconciliation } of work) {
     for (const { allocation, reason } of reconciliation.stops) {
       slotOf.get(allocation.nodeId)?.release(allocation.resources);
       stops.push({ allocId: allocation.id, nodeId: allocation.nodeId, reason });
     }
+    for (const allocation of reconciliation.recovered) recoveries.push({ allocId: allocation.id, nodeId: allocation.nodeId });
+    if (!deployment) continue;
+    const { namespace, name, version } = deployment;
+    for (const { index, until } of reconciliation.delayed) delayed.push({ namespace, deployment: name, version, index, until });
+    const reason = degradedReason(deployment, reconciliation.verdict);
+    if (reason) degraded.push({ namespace, deployment: name, version, reason, failing: reconciliation.verdict.failing, givenUp: reconciliation.verdict.givenUp });
   }
 
   const parse = memoizedParser();
@@ -267,5 +281,5 @@ export function plan(snapshot: ClusterSnapshot, options: PlanOptions): Plan {
     if (failed) unplaced.push(failed);
   }
 
-  return { basedOn: snapshot.position, createdAt: options.now, placements, stops, unplaced };
+  return { basedOn: snapshot.position, createdAt: options.now, placements, stops, unplaced, recoveries, degraded, delayed };
 }

@@ -8,3 +8,4 @@ export * from './why-not.explainer.js';
 export * from './ranking/ranked-candidates.heap.js';
 export { askOf, plan } from './cluster.planner.js';
 export * from './preview/deployment.preview.js';
+export * from './reconcile/reschedule.policy.js';

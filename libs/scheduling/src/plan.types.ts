@@ -46,6 +46,35 @@ export interface Unplaced {
   readonly summary: string;
 }
 
+/** A lost allocation on a node that came back, kept: its slot found no other allocation. */
+export interface Recovery {
+  readonly allocId: string;
+  readonly nodeId: string;
+}
+
+/** A deployment version whose replicas keep failing, by its reschedule policy (`DeploymentDegraded`). */
+export interface Degraded {
+  readonly namespace: string;
+  readonly deployment: string;
+  readonly version: number;
+  /** For people: which slots, and the last failure. */
+  readonly reason: string;
+  /** Slots failing `degradedAfterFailures` times or more within the interval. */
+  readonly failing: readonly number[];
+  /** Slots that used up their reschedule attempts. */
+  readonly givenUp: readonly number[];
+}
+
+/** A replica slot whose replacement waits for its reschedule delay. */
+export interface Delayed {
+  readonly namespace: string;
+  readonly deployment: string;
+  readonly version: number;
+  readonly index: number;
+  /** When it may be placed, ms since the epoch: the scheduler plans again then. */
+  readonly until: number;
+}
+
 /**
  * What the scheduler decided, as data. The state-server applies it only if the nodes it places
  * on still have room at its log position (optimistic, as Nomad's plan applier).
@@ -58,6 +87,12 @@ export interface Plan {
   readonly placements: readonly Placement[];
   readonly stops: readonly Stop[];
   readonly unplaced: readonly Unplaced[];
+  /** Lost allocations kept because their node came back before anything replaced them. */
+  readonly recoveries: readonly Recovery[];
+  /** Every deployment whose current version is degraded now. */
+  readonly degraded: readonly Degraded[];
+  /** Slots held back by their reschedule delay (not sent to the state-server). */
+  readonly delayed: readonly Delayed[];
 }
 
 /** The hidden inputs of a plan, passed in so that the same arguments give the same plan. */

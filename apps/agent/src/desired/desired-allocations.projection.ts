@@ -10,6 +10,15 @@ export function shouldRun(state: PlacedAllocation): boolean {
 }
 
 /**
+ * True when the allocation awaits the scheduler's word: `lost` (its node was given up) but still
+ * wanted running. Its container is left exactly as it is, neither stopped nor restarted, until the
+ * scheduler either stops it (it was replaced elsewhere) or recovers it (then it is adopted).
+ */
+export function awaitsRecovery(state: PlacedAllocation): boolean {
+  return state.desired === 'run' && state.status === 'lost';
+}
+
+/**
  * The desired state of one node: its allocations folded from their streams
  * (`alloc.<nodeId>.<allocId>`) with the domain's `evolveAllocation`. Fed by a subscription
  * filtered on the node's streams; ignores every other event.

@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '@plato/messaging';
 import { ContainerNotFound, RuntimeUnavailable, type ContainerInfo, type ContainerRuntime, type ContainerSpec } from '@plato/runtime';
 import type { DesiredAllocations } from '../desired/desired-allocations.projection.js';
 import type { RuntimeMonitor, RuntimeOutage } from '../node/runtime.monitor.js';
-import { shouldRun } from '../desired/desired-allocations.projection.js';
+import { awaitsRecovery, shouldRun } from '../desired/desired-allocations.projection.js';
 import type { AllocationReporter } from '../report/allocation.reporter.js';
 import type { ExitWatcher } from './exit.watcher.js';
 import type { ImagePreparer } from './image.preparer.js';
@@ -53,6 +53,8 @@ interface RestartBackoff {
  *   policy restarts it, then start it if so (a container that keeps exiting quickly waits longer
  *   each time, up to `maxRestartDelayMs`). A missing image or a refused create is reported
  *   `failed`, naming the image or the engine's reason.
+ * - Lost but still wanted (its node was given up while this agent was away): left exactly as it
+ *   is until the scheduler stops it (replaced elsewhere) or recovers it (then adopted as above).
  * - Should not run (desired `stop`, terminal, or unknown to the log but labelled with this node):
  *   stop (after `stopTimeoutMs`, kill) and remove; report `stopped` for an allocation stopped on
  *   request that the log does not yet show ended.
@@ -99,6 +101,11 @@ export class AllocationReconciler {
           }
         });
       }
+      return;
+    }
+    if (awaitsRecovery(state)) {
+      this.options.exitWatcher?.unwatch(allocId);
+      this.options.health?.unwatch(allocId);
       return;
     }
     const runtime = this.runtimes.get(state.placement.spec.runtime);

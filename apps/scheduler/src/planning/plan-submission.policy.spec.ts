@@ -1,5 +1,5 @@
 import type { Plan, Unplaced } from '@plato/scheduling';
-import { planParts, unplacedSignature, worthSubmitting, type BlockageView, type RecordedBlockage } from './plan-submission.policy.js';
+import { planParts, unplacedSignature, worthSubmitting, type BlockageView, type RecordedBlockage, type RecordedDegraded } from './plan-submission.policy.js';
 
 const unplaced: Unplaced = {
   namespace: 'default',
@@ -11,17 +11,27 @@ const unplaced: Unplaced = {
 };
 
 function planOf(parts: Partial<Plan> = {}): Plan {
-  return { basedOn: 7, createdAt: 0, placements: [], stops: [], unplaced: [], ...parts };
+  return { basedOn: 7, createdAt: 0, placements: [], stops: [], unplaced: [], recoveries: [], degraded: [], delayed: [], ...parts };
 }
 
-function view(blocked: Record<string, RecordedBlockage> = {}): BlockageView {
+function view(blocked: Record<string, RecordedBlockage> = {}, degraded: Record<string, RecordedDegraded> = {}): BlockageView {
   return {
     deployments: [['default', 'web'], ['default', 'api']],
     blockage: (namespace, name) => blocked[`${namespace}/${name}`],
+    degraded: (namespace, name) => degraded[`${namespace}/${name}`],
   };
 }
 
 describe('worthSubmitting', () => {
+  const crashLoop = { namespace: 'default', deployment: 'web', version: 1, reason: 'slot 0 failed 3 times or more within 1h; last failure: exit code 3 on node n1', failing: [0], givenUp: [] };
+
+  it('sends a plan that recovers a lost allocation, and one whose degraded state differs from the recorded one', () => {
+    expect(worthSubmitting(planOf({ recoveries: [{ allocId: 'a1', nodeId: 'n1' }] }), view(), undefined)).toBe(true);
+    expect(worthSubmitting(planOf({ degraded: [crashLoop] }), view(), undefined)).toBe(true);
+    expect(worthSubmitting(planOf({ degraded: [crashLoop] }), view({}, { 'default/web': { version: 1, reason: crashLoop.reason } }), undefined)).toBe(false);
+    expect(worthSubmitting(planOf(), view({}, { 'default/web': { version: 1, reason: crashLoop.reason } }), undefined)).toBe(true);
+  });
+
   it('sends a plan that places or stops something', () => {
     const placement = { allocId: 'web-0-1', nodeId: 'n1', namespace: 'default', deployment: 'web', version: 1, index: 0, resources: { cpu: 1, memory: 1 } };
     expect(worthSubmitting(planOf({ placements: [placement] }), view(), undefined)).toBe(true);

@@ -1,4 +1,4 @@
-import type { Plan, Unplaced } from '@plato/scheduling';
+import type { Degraded, Plan, Unplaced } from '@plato/scheduling';
 
 /** A deployment's blockage as the log last recorded it (DeploymentPlacementBlocked). */
 export interface RecordedBlockage {
@@ -7,36 +7,54 @@ export interface RecordedBlockage {
   readonly summary: string;
 }
 
-/** What the policy reads of the projection: each live deployment and its recorded blockage. */
+/** A deployment's degraded state as the log last recorded it (DeploymentDegraded). */
+export interface RecordedDegraded {
+  readonly version: number;
+  readonly reason: string;
+}
+
+/** What the policy reads of the projection: each live deployment, its recorded blockage and degraded state. */
 export interface BlockageView {
   /** Live (not deleted) deployments as `[namespace, name]`. */
   readonly deployments: readonly (readonly [string, string])[];
   blockage(namespace: string, name: string): RecordedBlockage | undefined;
+  degraded(namespace: string, name: string): RecordedDegraded | undefined;
 }
 
 /**
  * The unplaced part of a plan as one comparable string, in deployment order: what the log would
  * record of it (version, count and summary per deployment).
  */
-export function unplacedSignature(unplaced: readonly Unplaced[]): string {
-  return JSON.stringify(
+export function unplacedSignature(unplaced: readonly Unplaced[], degraded: readonly Degraded[] = []): string {
+  return JSON.stringify([
     [...unplaced]
       .map((u) => [u.namespace, u.deployment, u.version, u.count, u.summary] as const)
       .sort((a, b) => (a[0] + '/' + a[1] < b[0] + '/' + b[1] ? -1 : 1)),
-  );
+    [...degraded].map((d) => [d.namespace, d.deployment, d.version, d.reason] as const).sort((a, b) => (a[0] + '/' + a[1] < b[0] + '/' + b[1] ? -1 : 1)),
+  ]);
 }
 
 /**
- * Whether a plan is worth sending to the state-server: it places or stops something, or what it
- * could not place differs from the blockages the log already records (a new or changed blockage,
- * or a recorded one that is gone). `lastSent` is the unplaced signature of the last plan this
- * leader had accepted; an unplaced-only plan equal to it is not sent again, so a difference the
- * state-server chose not to record is not resubmitted on every tick.
+ * Whether a plan is worth sending to the state-server: it places, stops or recovers something, or
+ * what it could not place or finds degraded differs from what the log already records (a new or
+ * changed blockage or degraded state, or a recorded one that is gone). `lastSent` is the
+ * {@link unplacedSignature} of the last plan this leader had accepted; a plan of only such
+ * differences equal to it is not sent again, so a difference the state-server chose not to
+ * record is not resubmitted on every tick.
  */
 export function worthSubmitting(plan: Plan, view: BlockageView, lastSent: string | undefined): boolean {
-  if (plan.placements.length > 0 || plan.stops.length > 0) return true;
-  if (!blockagesDiffer(plan.unplaced, view)) return false;
-  return unplacedSignature(plan.unplaced) !== lastSent;
+  if (plan.placements.length > 0 || plan.stops.length > 0 || plan.recoveries.length > 0) return true;
+  if (!blockagesDiffer(plan.unplaced, view) && !degradedDiffer(plan.degraded, view)) return false;
+  return unplacedSignature(plan.unplaced, plan.degraded) !== lastSent;
+}
+
+function degradedDiffer(degraded: readonly Degraded[], view: BlockageView): boolean {
+  const planned = new Set(degraded.map((d) => `${d.namespace}/${d.deployment}`));
+  for (const d of degraded) {
+    const recorded = view.degraded(d.namespace, d.deployment);
+    if (!recorded || recorded.version !== d.version || recorded.reason !== d.reason) return true;
+  }
+  return view.deployments.some(([namespace, name]) => view.degraded(namespace, name) !== undefined && !planned.has(`${namespace}/${name}`));
 }
 
 function blockagesDiffer(unplaced: readonly Unplaced[], view: BlockageView): boolean {
@@ -69,7 +87,7 @@ export function planParts(plan: Plan, maxChanges: number): Plan[] {
     const end = start + maxChanges;
     const stops = plan.stops.slice(start, end);
     const placements = plan.placements.slice(Math.max(0, start - plan.stops.length), Math.max(0, end - plan.stops.length));
-    parts.push({ ...plan, stops, placements });
+    parts.push({ ...plan, stops, placements, recoveries: start === 0 ? plan.recoveries : [] });
   }
   return parts;
 }

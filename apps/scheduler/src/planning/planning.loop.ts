@@ -75,6 +75,7 @@ export class PlanningLoop {
   private subscription: Subscription | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private pending: NodeJS.Timeout | undefined;
+  private wake: NodeJS.Timeout | undefined;
   private passing: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -124,6 +125,7 @@ export class PlanningLoop {
     this.stopped = true;
     clearInterval(this.ticker);
     clearTimeout(this.pending);
+    clearTimeout(this.wake);
     await this.passing;
     await this.subscription?.close();
   }
@@ -168,7 +170,9 @@ export class PlanningLoop {
     }
     const snapshot = this.projection.snapshot();
     const taken = new Set(snapshot.allocations.map((a) => a.id));
-    const result = plan(snapshot, { now: this.now(), newId: allocationIdFactory(taken, this.randomHex) });
+    const now = this.now();
+    const result = plan(snapshot, { now, newId: allocationIdFactory(taken, this.randomHex) });
+    this.wakeForDelayed(result, now);
     if (!worthSubmitting(result, this.blockages(snapshot.deployments), this.lastSent)) return;
     await this.submitParts(planParts(result, this.options.maxPlanChanges ?? 2_000));
   }
@@ -198,7 +202,7 @@ export class PlanningLoop {
       const reply = await request(this.options.nc, SubmitPlan, { commandId, plan: payloadOf(result) }, { timeoutMs: this.options.submitTimeoutMs ?? 5_000 });
       this.waitFor = Math.max(this.waitFor, reply.position);
       this.repeatedConflicts = 0;
-      this.lastSent = unplacedSignature(result.unplaced);
+      this.lastSent = unplacedSignature(result.unplaced, result.degraded);
       this.counts.applied += 1;
       this.counts.placed += reply.placed;
       this.logger.info({ ...summary, commandId, position: reply.position, placed: reply.placed, stopped: reply.stopped }, 'plan applied');
@@ -223,6 +227,14 @@ export class PlanningLoop {
     }
   }
 
+  /** Plans again when the first replacement held back by its reschedule delay is due. */
+  private wakeForDelayed(result: Plan, now: number): void {
+    if (result.delayed.length === 0) return;
+    const due = Math.min(...result.delayed.map((slot) => slot.until));
+    clearTimeout(this.wake);
+    this.wake = setTimeout(() => this.trigger(0), Math.max(0, due - now) + 1);
+  }
+
   private holdOff(ms: number): void {
     this.notBefore = performance.now() + ms;
   }
@@ -231,6 +243,7 @@ export class PlanningLoop {
     return {
       deployments: deployments.filter((d) => !d.deleted).map((d) => [d.namespace, d.name] as const),
       blockage: (namespace, name) => this.projection.placementOf(namespace, name),
+      degraded: (namespace, name) => this.projection.degradedOf(namespace, name),
     };
   }
 }
@@ -242,5 +255,7 @@ function payloadOf(result: Plan): RequestOf<typeof SubmitPlan>['plan'] {
     placements: result.placements.map((p) => ({ ...p, resources: { ...p.resources } })),
     stops: result.stops.map((s) => ({ ...s })),
     unplaced: result.unplaced.map((u) => ({ ...u, reasons: u.reasons.map((r) => ({ ...r })) })),
+    recoveries: result.recoveries.map((r) => ({ ...r })),
+    degraded: result.degraded.map((d) => ({ ...d, failing: [...d.failing], givenUp: [...d.givenUp] })),
   };
 }

@@ -23,7 +23,9 @@ const appendsInFlight = 256;
  *   `no_stream`), carrying the current version's full spec; an allocation the caught-up read model
  *   does not hold is appended without reading its stream first (`knownEmpty`);
  * - `AllocationStopRequested` per stop;
- * - then `DeploymentPlacementBlocked` / `DeploymentPlacementUnblocked` on deployment streams.
+ * - `AllocationRecovered` per recovery (a lost allocation kept on its node that came back);
+ * - then `DeploymentPlacementBlocked` / `DeploymentPlacementUnblocked` and `DeploymentDegraded` /
+ *   `DeploymentRestored` on deployment streams.
  *
  * Every event records the plan's command id; each stream's message id is `<commandId>:<allocId>`
  * (or `:<stream>`), since JetStream deduplicates message ids across the log. Each placement is its
@@ -63,9 +65,19 @@ export class PlanApplier {
       messageId: `${commandId}:${placement.allocId}`,
       knownEmpty: !known.has(placement.allocId),
     }));
-    const replies = await mapBounded([...stopCommands, ...placeCommands], appendsInFlight, (command) => this.runner.execute(allocationDecider, command));
+    const recoverCommands: StreamCommand<AllocationCommand>[] = check.recoveries.map((recovery) => ({
+      stream: Streams.allocation(recovery.nodeId, recovery.allocId),
+      command: { type: 'RecoverAllocation', nodeId: recovery.nodeId },
+      commandId,
+      messageId: `${commandId}:${recovery.allocId}`,
+    }));
+    const replies = await mapBounded([...stopCommands, ...placeCommands, ...recoverCommands], appendsInFlight, (command) => this.runner.execute(allocationDecider, command));
     const stopped = replies.slice(0, stopCommands.length);
     const placed = replies.slice(stopCommands.length);
+    const deploymentCommands = [
+      ...check.degrades.map(({ namespace, name, ...degraded }) => ({ namespace, name, command: { type: 'DegradeDeployment' as const, ...degraded } })),
+      ...check.restores.map(({ namespace, name }) => ({ namespace, name, command: { type: 'RestoreDeployment' as const } })),
+    ];
     const placement = await Promise.all([
       ...check.blocks.map(({ namespace, name, ...blockage }) => {
         const stream = Streams.deployment(namespace, name);
@@ -76,6 +88,11 @@ export class PlanApplier {
         return this.runner.execute(placementDecider, { stream, command: { type: 'UnblockPlacement' }, commandId, messageId: `${commandId}:${stream}` });
       }),
     ]);
+    for (const { namespace, name, command } of deploymentCommands) {
+      const stream = Streams.deployment(namespace, name);
+      const degradeId = `${commandId}:health`;
+      placement.push(await this.runner.execute(placementDecider, { stream, command, commandId: degradeId, messageId: `${degradeId}:${stream}` }));
+    }
     const positions = [...placed, ...stopped, ...placement].flatMap((reply) => reply.events.map((event) => event.position));
     return {
       placed: written(placed, 'AllocationPlaced'),

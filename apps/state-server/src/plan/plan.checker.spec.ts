@@ -30,7 +30,7 @@ const placed = (allocId: string, nodeId: string, index: number) => {
   const { resources: _resources, ...rest } = placement(allocId, nodeId, index);
   return { ...rest, spec: web, basedOn: 1 };
 };
-const plan = (input: Partial<PlanPayload>): PlanPayload => ({ basedOn: 3, createdAt: 0, placements: [], stops: [], unplaced: [], ...input });
+const plan = (input: Partial<PlanPayload>): PlanPayload => ({ basedOn: 3, createdAt: 0, placements: [], stops: [], unplaced: [], recoveries: [], degraded: [], ...input });
 const unplaced = (count: number, summary = '2 nodes: insufficient memory') => ({
   namespace: 'default',
   deployment: 'web',
@@ -43,7 +43,7 @@ const unplaced = (count: number, summary = '2 nodes: insufficient memory') => ({
 describe('checkPlan', () => {
   it('accepts placements that fit, carrying the current spec and the plan position', () => {
     const check = checkPlan(cluster(base), plan({ placements: [placement('a1', 'n1', 0), placement('a2', 'n2', 1)] }));
-    expect(check).toEqual({ ok: true, placements: [{ ...placed('a1', 'n1', 0), basedOn: 3 }, { ...placed('a2', 'n2', 1), basedOn: 3 }], stops: [], blocks: [], unblocks: [] });
+    expect(check).toEqual({ ok: true, placements: [{ ...placed('a1', 'n1', 0), basedOn: 3 }, { ...placed('a2', 'n2', 1), basedOn: 3 }], stops: [], recoveries: [], blocks: [], unblocks: [], degrades: [], restores: [] });
   });
 
   it('counts earlier placements of the plan against a node and names the node that lacks room', () => {
@@ -138,5 +138,25 @@ describe('checkPlan', () => {
     expect(checkPlan(blocked, plan({}))).toMatchObject({ ok: true, unblocks: [] });
     const scaledDown = cluster([...base, ['deployment.default.web', 'DeploymentPlacementBlocked', blockage], ['deployment.default.web', 'DeploymentScaled', { from: 2, to: 0 }]]);
     expect(checkPlan(scaledDown, plan({}))).toMatchObject({ ok: true, unblocks: [{ name: 'web' }] });
+  });
+
+  it('recovers a lost allocation on its node that came back, counting it among the replicas, and refuses one on a lost node', () => {
+    const lost = [...base, ['alloc.n1.a1', 'AllocationPlaced', placed('a1', 'n1', 0)], ['alloc.n1.a1', 'AllocationLost', { nodeId: 'n1' }]] as [string, string, unknown][];
+    expect(checkPlan(cluster(lost), plan({ recoveries: [{ allocId: 'a1', nodeId: 'n1' }] }))).toMatchObject({ ok: true, recoveries: [{ allocId: 'a1', nodeId: 'n1' }] });
+    const tooMany = plan({ recoveries: [{ allocId: 'a1', nodeId: 'n1' }], placements: [placement('a2', 'n2', 1), placement('a3', 'n2', 2)] });
+    expect(checkPlan(cluster(lost), tooMany)).toMatchObject({ ok: false, reasons: [{ deployment: 'default/web', reason: expect.stringContaining('would run 3 live allocations') }] });
+    const stillLost = cluster([...lost, ['node.n1', 'NodeLost', { lastSeen: new Date(0).toISOString(), timeoutMs: 3000 }]]);
+    expect(checkPlan(stillLost, plan({ recoveries: [{ allocId: 'a1', nodeId: 'n1' }] }))).toMatchObject({ ok: false, reasons: [{ nodeId: 'n1', reason: 'node n1 of allocation a1 to recover is lost' }] });
+    const running = cluster([...base, ['alloc.n1.a1', 'AllocationPlaced', placed('a1', 'n1', 0)]]);
+    expect(checkPlan(running, plan({ recoveries: [{ allocId: 'a1', nodeId: 'n1' }] }))).toMatchObject({ ok: false, reasons: [{ reason: expect.stringContaining('is pending and desired run, not lost') }] });
+  });
+
+  it('writes a degraded state when its reason changes and restores a degraded deployment the plan no longer lists', () => {
+    const entry = { namespace: 'default', deployment: 'web', version: 1, reason: 'slot 0 failed 3 times or more within 1h; last failure: exit code 3 on node n1', failing: [0], givenUp: [] };
+    expect(checkPlan(cluster(base), plan({ degraded: [entry] }))).toMatchObject({ ok: true, degrades: [{ name: 'web', version: 1, reason: entry.reason, failing: [0] }], restores: [] });
+    const degraded = cluster([...base, ['deployment.default.web', 'DeploymentDegraded', { version: 1, reason: entry.reason, failing: [0], givenUp: [] }]]);
+    expect(checkPlan(degraded, plan({ degraded: [entry] }))).toMatchObject({ ok: true, degrades: [], restores: [] });
+    expect(checkPlan(degraded, plan({ degraded: [{ ...entry, reason: 'slots 0, 1 failed 3 times or more within 1h' }] }))).toMatchObject({ ok: true, degrades: [{ reason: 'slots 0, 1 failed 3 times or more within 1h' }] });
+    expect(checkPlan(degraded, plan({}))).toMatchObject({ ok: true, degrades: [], restores: [{ namespace: 'default', name: 'web', version: 1 }] });
   });
 });

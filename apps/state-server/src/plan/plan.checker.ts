@@ -32,9 +32,29 @@ export interface PlannedUnblock {
   readonly version: number;
 }
 
+/** A lost allocation the plan keeps, on its node that came back. */
+export interface PlannedRecovery {
+  readonly nodeId: string;
+  readonly allocId: string;
+}
+
+/** A new or changed degraded state of a deployment's current version. */
+export interface PlannedDegraded {
+  readonly namespace: string;
+  readonly name: string;
+  readonly version: number;
+  readonly reason: string;
+  readonly failing: number[];
+  readonly givenUp: number[];
+}
+
 /** What an accepted plan writes: each item is one command on one stream. */
 export interface AcceptedPlan {
   readonly ok: true;
+  readonly recoveries: PlannedRecovery[];
+  readonly degrades: PlannedDegraded[];
+  /** Degraded deployments the plan no longer finds degraded. */
+  readonly restores: PlannedUnblock[];
   /** Every placement with the full spec of the deployment's current version (those already placed by a retry included). */
   readonly placements: AllocationPlacement[];
   readonly stops: PlannedStop[];
@@ -52,7 +72,7 @@ export interface RefusedPlan {
 export type PlanCheck = AcceptedPlan | RefusedPlan;
 
 /** What the checker reads of the cluster: the state-server's {@link ClusterProjection}. */
-export type PlanCheckView = Pick<ClusterProjection, 'deployments' | 'nodeState' | 'allocated' | 'allocation' | 'allocationList' | 'placementOf'>;
+export type PlanCheckView = Pick<ClusterProjection, 'deployments' | 'nodeState' | 'allocated' | 'allocation' | 'allocationList' | 'placementOf' | 'degradedOf'>;
 
 /**
  * The plan applier's check (Nomad's plan applier, optimistic): is `plan` still valid against the
@@ -65,16 +85,22 @@ export type PlanCheckView = Pick<ClusterProjection, 'deployments' | 'nodeState' 
  * - a placement's node is not registered, not ready, cordoned, lacks the deployment's runtime, or
  *   lacks room: capacity − allocated − earlier placements of this plan, where this plan's stops of
  *   allocations holding resources on that node free theirs first (as the scheduler computes);
+ * - a recovery names an allocation that is not lost on that node, or wanted stopped, or of an old
+ *   version, or its node is not registered or still lost, or lacks room for it;
  * - a deployment would run more live allocations (wanted running, not ended) of its current version
- *   than its replicas: live + this plan's placements − this plan's stops of such allocations. This
- *   is the guard against two schedulers placing the same replicas from the same snapshot.
+ *   than its replicas: live + this plan's placements and recoveries − this plan's stops of such
+ *   allocations. This is the guard against two schedulers placing the same replicas from the same
+ *   snapshot.
  *
  * An accepted plan also says which blockages to write or end:
  * - an `unplaced` entry of a deployment's current version is written as a blockage when it differs
  *   (version, missing count or summary) from the deployment's current one; entries of an unknown,
  *   deleted or outdated deployment version are ignored;
  * - a blocked deployment with no `unplaced` entry in this plan is unblocked when this plan places
- *   some of its replicas, or when after this plan it runs at least its replica count.
+ *   some of its replicas, or when after this plan it runs at least its replica count;
+ * - a `degraded` entry of a deployment's current version is written when it differs (version or
+ *   reason) from the recorded one; a degraded deployment the plan does not list is restored. A
+ *   plan sent in parts carries the same list in each.
  */
 export function checkPlan(view: PlanCheckView, plan: PlanPayload): PlanCheck {
   const reasons: PlanRefusalReason[] = [];
@@ -147,6 +173,33 @@ export function checkPlan(view: PlanCheckView, plan: PlanPayload): PlanCheck {
     placements.push({ allocId, nodeId, namespace, deployment: placement.deployment, version, index, spec: current.spec, basedOn: plan.basedOn });
   }
 
+  const recoveries: PlannedRecovery[] = [];
+  for (const recovery of plan.recoveries) {
+    const { nodeId, allocId } = recovery;
+    const allocation = view.allocation(allocId);
+    const p = allocation?.placement;
+    const deployment = p ? keyOf(p.namespace, p.deployment) : undefined;
+    const current = p ? view.deployments.get(p.namespace, p.deployment) : undefined;
+    const node = view.nodeState(nodeId);
+    let failed: string | undefined;
+    if (!allocation || !p || p.nodeId !== nodeId) failed = `allocation ${allocId} to recover is not on node ${nodeId}`;
+    else if (allocation.status !== 'lost' || allocation.desired !== 'run') failed = `allocation ${allocId} to recover is ${allocation.status} and desired ${allocation.desired}, not lost and wanted`;
+    else if (!current || current.deleted || current.version !== p.version) failed = `allocation ${allocId} to recover runs version ${p.version}, not the current version of ${deployment}`;
+    else if (!node || node.liveness !== 'ready') failed = `node ${nodeId} of allocation ${allocId} to recover is ${node ? node.liveness : 'not registered'}`;
+    else {
+      const free = room.get(nodeId) ?? subtract(add(node.facts.capacity, freed.get(nodeId)), view.allocated(nodeId));
+      const need = p.spec.resources;
+      if (free.cpu < need.cpu || free.memory < need.memory) failed = `node ${nodeId} lacks room to recover ${allocId}: needs ${need.cpu}m CPU and ${need.memory} MiB, has ${free.cpu}m and ${free.memory} MiB free`;
+      else room.set(nodeId, subtract(free, need));
+    }
+    if (failed) {
+      reasons.push({ nodeId, ...(deployment ? { deployment } : {}), reason: failed });
+      continue;
+    }
+    increment(placedFor, deployment!);
+    recoveries.push({ nodeId, allocId });
+  }
+
   const liveAfter = (namespace: string, name: string, version: number): number => {
     const key = keyOf(namespace, name);
     const live = view
@@ -161,7 +214,7 @@ export function checkPlan(view: PlanCheckView, plan: PlanPayload): PlanCheck {
     if (after > current.replicas) {
       reasons.push({
         deployment: key,
-        reason: `${key} would run ${after} live allocations of version ${current.version} (${count} placed by this plan), more than its ${current.replicas} replicas`,
+        reason: `${key} would run ${after} live allocations of version ${current.version} (${count} placed or recovered by this plan), more than its ${current.replicas} replicas`,
       });
     }
   }
@@ -188,7 +241,22 @@ export function checkPlan(view: PlanCheckView, plan: PlanPayload): PlanCheck {
       unblocks.push({ namespace: deployment.namespace, name: deployment.name, version: deployment.version });
     }
   }
-  return { ok: true, placements, stops, blocks, unblocks };
+  const degrades: PlannedDegraded[] = [];
+  const degradedKeys = new Set<string>();
+  for (const entry of plan.degraded) {
+    degradedKeys.add(keyOf(entry.namespace, entry.deployment));
+    const current = view.deployments.get(entry.namespace, entry.deployment);
+    if (!current || current.deleted || current.version !== entry.version) continue;
+    const recorded = view.degradedOf(entry.namespace, entry.deployment);
+    if (recorded && recorded.version === entry.version && recorded.reason === entry.reason) continue;
+    degrades.push({ namespace: entry.namespace, name: entry.deployment, version: entry.version, reason: entry.reason, failing: [...entry.failing], givenUp: [...entry.givenUp] });
+  }
+  const restores: PlannedUnblock[] = [];
+  for (const deployment of view.deployments.list()) {
+    if (degradedKeys.has(keyOf(deployment.namespace, deployment.name)) || !view.degradedOf(deployment.namespace, deployment.name)) continue;
+    restores.push({ namespace: deployment.namespace, name: deployment.name, version: deployment.version });
+  }
+  return { ok: true, placements, stops, recoveries, blocks, unblocks, degrades, restores };
 }
 
 function keyOf(namespace: string, name: string): string {

@@ -71,5 +71,16 @@ export const AllocationUnhealthy = defineEvent('AllocationUnhealthy', 1, z.stric
 /** The agent stopped and removed the container after a stop request; terminal. */
 export const AllocationStopped = defineEvent('AllocationStopped', 1, z.strictObject({}));
 
-/** The allocation's node was lost; terminal. Written by the state-server with `NodeLost`. */
+/**
+ * The allocation's node was lost; its resources are freed and its replica slot is placed again
+ * elsewhere. Written by the state-server with `NodeLost`. Terminal unless the node comes back
+ * before the slot found another allocation: then `AllocationRecovered` adopts it again.
+ */
 export const AllocationLost = defineEvent('AllocationLost', 1, z.strictObject({ nodeId: NodeId }));
+
+/**
+ * The node of a lost allocation came back, and nothing replaced the allocation meanwhile, so the
+ * scheduler keeps it: its status is `unknown` until the agent reports what it finds (a container
+ * still running is adopted, not restarted). Written by the state-server from a plan.
+ */
+export const AllocationRecovered = defineEvent('AllocationRecovered', 1, z.strictObject({ nodeId: NodeId }));

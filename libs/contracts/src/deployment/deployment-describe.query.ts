@@ -16,6 +16,10 @@ export const DeploymentDescription = z.strictObject({
     summary: z.string(),
     reasons: z.array(FailedCheck),
   }),
+  degraded: z
+    .strictObject({ version: z.int(), reason: z.string(), failing: z.array(z.int()), givenUp: z.array(z.int()), since: z.string() })
+    .optional()
+    .describe('present while replicas of the current version keep failing (DeploymentDegraded)'),
 });
 /** A deployment with its allocations and placement. */
 export type DeploymentDescription = z.output<typeof DeploymentDescription>;

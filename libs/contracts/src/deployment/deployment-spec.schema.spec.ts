@@ -18,6 +18,7 @@ describe('DeploymentSpec', () => {
       constraints: [],
       strategy: 'binpack',
       restart: { policy: 'always' },
+      reschedule: { delay: 5_000, max_delay: 300_000, interval: 3_600_000, attempts: 0 },
     });
   });
 
@@ -112,6 +113,28 @@ describe('DeploymentSpec health', () => {
     let error: unknown;
     try {
       parseOrThrow(DeploymentSpec, { ...web, health }, 'deployment spec');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ContractViolation);
+    expect((error as ContractViolation).issues).toEqual([{ path, message }]);
+  });
+
+  it('reads a reschedule policy with friendly durations, and a parsed one parses to itself', () => {
+    const spec = parseOrThrow(DeploymentSpec, { ...web, reschedule: { delay: '2s', max_delay: '1m', interval: '10m', attempts: 4 } }, 'spec');
+    expect(spec.reschedule).toEqual({ delay: 2_000, max_delay: 60_000, interval: 600_000, attempts: 4 });
+    expect(parseOrThrow(DeploymentSpec, spec, 'spec')).toEqual(spec);
+  });
+
+  it.each([
+    [{ delay: '10m', max_delay: '1m' }, 'reschedule.max_delay', 'must be at least delay (600000 ms), got 60000 ms'],
+    [{ interval: '10ms' }, 'reschedule.interval', 'must be at least 1s'],
+    [{ attempts: -1 }, 'reschedule.attempts', 'Too small: expected number to be >=0'],
+    [{ every: '1s' }, 'reschedule', 'Unrecognized key: "every"'],
+  ])('refuses the reschedule policy %j naming %s', (reschedule, path, message) => {
+    let error: unknown;
+    try {
+      parseOrThrow(DeploymentSpec, { ...web, reschedule }, 'deployment spec');
     } catch (e) {
       error = e;
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HealthCheckSpec } from './health-check.schema.js';
+import { DurationMs, HealthCheckSpec } from './health-check.schema.js';
 
 /** A DNS-label-like name: lower-case letters, digits and `-`, at most 63 characters. */
 export const ObjectName = z
@@ -40,6 +40,28 @@ export const RestartSpec = z.strictObject({
   policy: z.enum(['always', 'on-failure', 'never']).default('always'),
 });
 
+/** The defaults of a deployment's reschedule policy, in milliseconds (documented in docs/spec.md). */
+export const rescheduleDefaults = { delayMs: 5_000, maxDelayMs: 300_000, intervalMs: 3_600_000, attempts: 0 } as const;
+
+/**
+ * How the cluster replaces an allocation that failed for good (Nomad's reschedule policy): the
+ * first replacement of a replica slot waits `delay`, each further failure of that slot within
+ * `interval` doubles the wait up to `max_delay`; `attempts` (0: unlimited) bounds the
+ * replacements of one slot within `interval`. An allocation lost with its node is replaced at once.
+ */
+export const RescheduleSpec = z
+  .strictObject({
+    delay: DurationMs(0, 86_400_000).default(rescheduleDefaults.delayMs).describe('wait before the first replacement of a failed allocation'),
+    max_delay: DurationMs(0, 86_400_000).default(rescheduleDefaults.maxDelayMs).describe('cap of the doubling wait'),
+    interval: DurationMs(1_000, 7 * 86_400_000).default(rescheduleDefaults.intervalMs).describe('the window failures are counted in'),
+    attempts: z.int().min(0).max(1_000).default(rescheduleDefaults.attempts).describe('replacements of one slot within interval; 0 is unlimited'),
+  })
+  .superRefine((policy, ctx) => {
+    if (policy.delay > policy.max_delay) ctx.addIssue({ code: 'custom', path: ['max_delay'], message: `must be at least delay (${policy.delay} ms), got ${policy.max_delay} ms` });
+  });
+/** A complete reschedule policy (durations in milliseconds). */
+export type RescheduleSpec = z.output<typeof RescheduleSpec>;
+
 /**
  * The desired state of a deployment, as a user writes it. Defaults are filled in by parsing, so a
  * stored spec is always complete. Documented field by field in docs/spec.md. An `http` or `tcp`
@@ -62,6 +84,12 @@ export const DeploymentSpec = z
     constraints: z.array(ConstraintExpression).default([]),
     strategy: z.enum(['binpack', 'spread']).default('binpack'),
     restart: RestartSpec.default({ policy: 'always' }),
+    reschedule: RescheduleSpec.default({
+      delay: rescheduleDefaults.delayMs,
+      max_delay: rescheduleDefaults.maxDelayMs,
+      interval: rescheduleDefaults.intervalMs,
+      attempts: rescheduleDefaults.attempts,
+    }),
     health: HealthCheckSpec.optional().describe('a check the agent runs against each running container'),
   })
   .superRefine((spec, ctx) => {

@@ -35,3 +35,22 @@ export const DeploymentPlacementBlocked = defineEvent(
 
 /** Every replica of the current version found a node again. */
 export const DeploymentPlacementUnblocked = defineEvent('DeploymentPlacementUnblocked', 1, z.strictObject({ version: z.int().min(1) }));
+
+/**
+ * Replicas of the current version keep failing: a slot failed `threshold` times or more within the
+ * reschedule interval, or used up its reschedule attempts (`givenUp`). `reason` says which slots
+ * and the last failure. Written when the deployment becomes degraded or its reason changes.
+ */
+export const DeploymentDegraded = defineEvent(
+  'DeploymentDegraded',
+  1,
+  z.strictObject({
+    version: z.int().min(1),
+    reason: z.string().min(1),
+    failing: z.array(z.int().min(0)).describe('the crash-looping slots'),
+    givenUp: z.array(z.int().min(0)).describe('slots that are not replaced again'),
+  }),
+);
+
+/** The current version no longer keeps failing (its failures aged out of the interval, or a new version). */
+export const DeploymentRestored = defineEvent('DeploymentRestored', 1, z.strictObject({ version: z.int().min(1) }));

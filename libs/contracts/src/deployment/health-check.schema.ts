@@ -14,8 +14,9 @@ export function parseDurationMs(text: string): number | undefined {
   return Math.round(Number(match[1]) * durationUnits[match[2]!]!);
 }
 
-/** A whole number of milliseconds as a reader would write it back: `500ms`, `5s`, `1.5m`. */
+/** A whole number of milliseconds as a reader would write it back: `500ms`, `5s`, `1.5m`, `2h`. */
 export function formatDurationMs(ms: number): string {
+  if (ms >= 3_600_000 && ms % 360_000 === 0) return `${ms / 3_600_000}h`;
   if (ms >= 60_000 && ms % 6_000 === 0) return `${ms / 60_000}m`;
   if (ms >= 1_000 && ms % 100 === 0) return `${ms / 1_000}s`;
   return `${ms}ms`;

@@ -19,6 +19,16 @@ export const UnplacedReplicas = z.strictObject({
   summary: z.string(),
 });
 
+/** A deployment version the plan finds crash-looping (see `DeploymentDegraded`). */
+export const DegradedDeployment = z.strictObject({
+  namespace: ObjectName,
+  deployment: ObjectName,
+  version: z.int().min(1),
+  reason: z.string().min(1),
+  failing: z.array(z.int().min(0)),
+  givenUp: z.array(z.int().min(0)),
+});
+
 /** A scheduler's plan: new allocations, stops, and what it could not place — data, not actions. */
 export const PlanPayload = z.strictObject({
   basedOn: z.int().min(0),
@@ -36,6 +46,8 @@ export const PlanPayload = z.strictObject({
   ),
   stops: z.array(z.strictObject({ allocId: AllocationId, nodeId: NodeId, reason: StopReason })),
   unplaced: z.array(UnplacedReplicas),
+  recoveries: z.array(z.strictObject({ allocId: AllocationId, nodeId: NodeId })).default([]).describe('lost allocations on a node that came back, kept'),
+  degraded: z.array(DegradedDeployment).default([]).describe('every deployment the plan finds degraded'),
 });
 /** A scheduler's plan. */
 export type PlanPayload = z.output<typeof PlanPayload>;

@@ -7,6 +7,7 @@ import {
   type AllocationExited,
   type AllocationFailed,
   type AllocationLost,
+  type AllocationRecovered,
   type AllocationUnhealthy,
   type HealthStatus,
   type AllocationPlaced,
@@ -61,14 +62,16 @@ export type AllocationEvent =
   | { readonly type: 'AllocationHealthy'; readonly data: Record<string, never> }
   | { readonly type: 'AllocationUnhealthy'; readonly data: EventDataOf<typeof AllocationUnhealthy> }
   | { readonly type: 'AllocationStopped'; readonly data: Record<string, never> }
-  | { readonly type: 'AllocationLost'; readonly data: EventDataOf<typeof AllocationLost> };
+  | { readonly type: 'AllocationLost'; readonly data: EventDataOf<typeof AllocationLost> }
+  | { readonly type: 'AllocationRecovered'; readonly data: EventDataOf<typeof AllocationRecovered> };
 
 /** A command the Allocation aggregate decides on. */
 export type AllocationCommand =
   | { readonly type: 'PlaceAllocation'; readonly placement: AllocationPlacement }
   | { readonly type: 'StopAllocation'; readonly reason: StopReason }
   | { readonly type: 'ReportAllocation'; readonly nodeId: string; readonly allocId: string; readonly report: AllocationReport }
-  | { readonly type: 'MarkAllocationLost'; readonly nodeId: string };
+  | { readonly type: 'MarkAllocationLost'; readonly nodeId: string }
+  | { readonly type: 'RecoverAllocation'; readonly nodeId: string };
 
 const allocationEventTypes: ReadonlySet<string> = new Set<AllocationEvent['type']>([
   'AllocationPlaced',
@@ -81,6 +84,7 @@ const allocationEventTypes: ReadonlySet<string> = new Set<AllocationEvent['type'
   'AllocationUnhealthy',
   'AllocationStopped',
   'AllocationLost',
+  'AllocationRecovered',
 ]);
 
 /** True when `event` is one of the Allocation aggregate's events. */
@@ -109,7 +113,9 @@ export class AllocationNotOnNode extends PlatoError {
  * Decides what a command changes about one allocation. Pure; reports that change nothing (the
  * same container started again, a second stop, a health verdict it already has) decide no events,
  * so agents may repeat them. A health verdict counts only about the container the allocation runs
- * now: one about a replaced or stopped container is too late and decides nothing.
+ * now: one about a replaced or stopped container is too late and decides nothing. A lost
+ * allocation takes no report (one an agent queued while cut off arrives too late): only the
+ * scheduler's `RecoverAllocation`, of a lost allocation still wanted running, brings it back.
  */
 export function decideAllocation(state: AllocationState, command: AllocationCommand): AllocationEvent[] {
   if (command.type === 'PlaceAllocation') return state.status === 'absent' ? [{ type: 'AllocationPlaced', data: command.placement }] : [];
@@ -122,8 +128,11 @@ export function decideAllocation(state: AllocationState, command: AllocationComm
       return state.desired === 'stop' ? [] : [{ type: 'AllocationStopRequested', data: { reason: command.reason } }];
     case 'MarkAllocationLost':
       return terminalAllocationStatuses.has(state.status) ? [] : [{ type: 'AllocationLost', data: { nodeId: command.nodeId } }];
+    case 'RecoverAllocation':
+      return state.status === 'lost' && state.desired === 'run' ? [{ type: 'AllocationRecovered', data: { nodeId: command.nodeId } }] : [];
     case 'ReportAllocation':
       if (command.nodeId !== state.placement.nodeId) throw new AllocationNotOnNode(command.allocId, command.nodeId, state.placement.nodeId);
+      if (state.status === 'lost') return [];
       return decideReport(state, command.report);
   }
 }
@@ -189,6 +198,8 @@ export function evolveAllocation(state: AllocationState, event: AllocationEvent)
       return { ...state, ...noHealth, status: 'complete', desired: 'stop', ports: [] };
     case 'AllocationLost':
       return { ...state, ...noHealth, status: 'lost' };
+    case 'AllocationRecovered':
+      return { ...state, ...noHealth, status: 'unknown', failure: 'its node came back; waiting for the agent to report the container' };
   }
 }
 

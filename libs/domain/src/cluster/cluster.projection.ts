@@ -50,7 +50,34 @@ export interface ClusterSnapshotData {
     readonly version: number;
     readonly spec: DeploymentSpec;
     readonly deleted: boolean;
+    /** The deployment's latest failures (its allocations ending `failed` while wanted), oldest first. */
+    readonly failures: readonly AllocationFailure[];
   }[];
+}
+
+/**
+ * One allocation of a deployment that failed for good while wanted running: its slot, node and
+ * version, when (`at`, ms since the epoch, the event's time) and why (`cause`).
+ */
+export interface AllocationFailure {
+  readonly allocId: string;
+  readonly index: number;
+  readonly nodeId: string;
+  readonly version: number;
+  readonly at: number;
+  readonly cause: string;
+}
+
+/** How many failures the projection keeps per deployment, the newest. */
+export const failuresKept = 64;
+
+/** A deployment's degraded state as the log last recorded it (DeploymentDegraded). */
+export interface DegradedEntry {
+  readonly version: number;
+  readonly reason: string;
+  readonly failing: readonly number[];
+  readonly givenUp: readonly number[];
+  readonly since: string;
 }
 
 interface NodeEntry {
@@ -91,6 +118,8 @@ export class ClusterProjection {
   private readonly byNode = new Map<string, Set<string>>();
   private readonly byDeployment = new Map<string, Set<string>>();
   private readonly placements = new Map<string, PlacementEntry>();
+  private readonly failures = new Map<string, AllocationFailure[]>();
+  private readonly degradedByKey = new Map<string, DegradedEntry>();
   private lastPosition = 0;
 
   /** The position of the last event applied, 0 before the first. */
@@ -120,6 +149,7 @@ export class ClusterProjection {
         index(this.byNode, next.placement.nodeId, allocId.allocId);
         index(this.byDeployment, `${next.placement.namespace}/${next.placement.deployment}`, allocId.allocId);
       }
+      if (next.status === 'failed' && entry?.state.status !== 'failed' && next.desired === 'run') this.recordFailure(allocId.allocId, next, at);
       const healthSince = next.health === undefined ? undefined : next.health === entry?.state.health ? entry.healthSince : at;
       this.allocations.set(allocId.allocId, {
         state: next,
@@ -139,6 +169,27 @@ export class ClusterProjection {
     } else if (event.type === 'DeploymentPlacementUnblocked' || event.type === 'DeploymentDeleted') {
       this.placements.delete(key);
     }
+    if (event.type === 'DeploymentDegraded') {
+      const data = event.data as Omit<DegradedEntry, 'since'>;
+      this.degradedByKey.set(key, { version: data.version, reason: data.reason, failing: data.failing, givenUp: data.givenUp, since: this.degradedByKey.get(key)?.since ?? at });
+    } else if (event.type === 'DeploymentRestored' || event.type === 'DeploymentDeleted') {
+      this.degradedByKey.delete(key);
+    }
+  }
+
+  private recordFailure(allocId: string, state: PlacedAllocation, at: string): void {
+    const p = state.placement;
+    const key = `${p.namespace}/${p.deployment}`;
+    const list = this.failures.get(key) ?? [];
+    const cause = state.failure ?? `exit code ${state.exitCode ?? 'unknown'}`;
+    list.push({ allocId, index: p.index, nodeId: p.nodeId, version: p.version, at: Date.parse(at), cause });
+    if (list.length > failuresKept) list.splice(0, list.length - failuresKept);
+    this.failures.set(key, list);
+  }
+
+  /** The deployment's degraded state as last recorded, undefined when it is not degraded. */
+  degradedOf(namespace: string, name: string): DegradedEntry | undefined {
+    return this.degradedByKey.get(`${namespace}/${name}`);
   }
 
   /** CPU and memory held on a node by allocations wanted running that have not ended. */
@@ -218,12 +269,14 @@ export class ClusterProjection {
     const deployment = this.deployments.get(namespace, name);
     if (!deployment) return undefined;
     const placement = this.placements.get(`${namespace}/${name}`);
+    const degraded = this.degradedByKey.get(`${namespace}/${name}`);
     return {
       deployment,
       allocations: this.allocationList({ namespace, deployment: name, includeTerminal: true }),
       placement: placement
         ? { blocked: true, missing: placement.missing, summary: placement.summary, reasons: placement.reasons }
         : { blocked: false, missing: 0, summary: '', reasons: [] },
+      ...(degraded ? { degraded: { ...degraded, failing: [...degraded.failing], givenUp: [...degraded.givenUp] } } : {}),
     };
   }
 
@@ -275,7 +328,8 @@ export class ClusterProjection {
   private deploymentStates(): ClusterSnapshotData['deployments'][number][] {
     const result: ClusterSnapshotData['deployments'][number][] = [];
     for (const view of this.deployments.all()) {
-      result.push({ namespace: view.namespace, name: view.name, version: view.version, spec: view.spec, deleted: view.deleted });
+      const failures = this.failures.get(`${view.namespace}/${view.name}`) ?? [];
+      result.push({ namespace: view.namespace, name: view.name, version: view.version, spec: view.spec, deleted: view.deleted, failures });
     }
     return result;
   }

@@ -39,7 +39,7 @@ describe('reconcile', () => {
     expect(summary(reconcile(undefined, allocations, noneLost)).stops).toEqual(['default-web-v1-0:orphaned', 'default-web-v1-1:orphaned']);
   });
 
-  it('replaces allocations on lost nodes, terminal ones and older versions in their slots', () => {
+  it('replaces allocations on lost nodes without stopping them, and terminal ones and older versions in their slots', () => {
     const v1 = mockDeployment({ spec: { replicas: 4 } });
     const v2 = mockDeployment({ version: 2, spec: { replicas: 4, image: 'plato/busybox:2' } });
     const allocations = [
@@ -49,10 +49,48 @@ describe('reconcile', () => {
       allocationOf(v2, 'n1', 3),
     ];
     expect(summary(reconcile(v2, allocations, (nodeId) => nodeId === 'lost-node'))).toEqual({
-      stops: ['default-web-v2-0:node-lost', 'default-web-v2-1:terminal', 'default-web-v1-2:outdated'],
+      stops: ['default-web-v2-1:terminal', 'default-web-v1-2:outdated'],
       kept: ['default-web-v2-3'],
       missing: [0, 1, 2],
     });
+  });
+
+  it('recovers a lost allocation whose node came back when nothing holds its slot, and stops it when something does', () => {
+    const web = mockDeployment({ spec: { replicas: 2 } });
+    const unreplaced = allocationOf(web, 'back', 0, { status: 'lost' });
+    const replaced = allocationOf(web, 'back', 1, { status: 'lost' });
+    const replacement = allocationOf(web, 'n2', 1, { id: 'replacement' });
+    const result = reconcile(web, [unreplaced, replaced, replacement], noneLost);
+    expect(summary(result)).toEqual({ stops: ['default-web-v1-1:node-lost'], kept: ['default-web-v1-0', 'replacement'], missing: [] });
+    expect(result.recovered.map((allocation) => allocation.id)).toEqual(['default-web-v1-0']);
+  });
+
+  it('stops a lost allocation of an old version when its node comes back, and recovers none of a deleted deployment', () => {
+    const v2 = mockDeployment({ version: 2, spec: { replicas: 1, image: 'plato/busybox:2' } });
+    const old = allocationOf(mockDeployment(), 'back', 0, { status: 'lost' });
+    expect(summary(reconcile(v2, [old], noneLost))).toEqual({ stops: ['default-web-v1-0:outdated'], kept: [], missing: [0] });
+    const deleted = reconcile(mockDeployment({ deleted: true }), [allocationOf(mockDeployment(), 'back', 0, { status: 'lost' })], noneLost);
+    expect(deleted.recovered).toEqual([]);
+    expect(summary(deleted).stops).toEqual(['default-web-v1-0:deleted']);
+  });
+
+  it('holds back the replacement of a slot that failed until its reschedule delay passed, and gives up after its attempts', () => {
+    const web = mockDeployment({
+      spec: { replicas: 3, reschedule: { delay: 1_000, max_delay: 10_000, interval: 60_000, attempts: 2 } },
+      failures: [
+        { allocId: 'f1', index: 1, nodeId: 'n1', version: 1, at: 10_000, cause: 'exit code 3' },
+        { allocId: 'f2', index: 2, nodeId: 'n1', version: 1, at: 9_000, cause: 'exit code 3' },
+        { allocId: 'f3', index: 2, nodeId: 'n1', version: 1, at: 9_500, cause: 'exit code 3' },
+        { allocId: 'f4', index: 2, nodeId: 'n1', version: 1, at: 10_000, cause: 'exit code 3' },
+      ],
+    });
+    const early = reconcile(web, [allocationOf(web, 'n1', 0)], noneLost, 10_500);
+    expect(early.missing).toEqual([]);
+    expect(early.delayed).toEqual([{ index: 1, until: 11_000 }]);
+    expect(early.verdict.givenUp).toEqual([2]);
+    const due = reconcile(web, [allocationOf(web, 'n1', 0)], noneLost, 11_000);
+    expect(due.missing).toEqual([1]);
+    expect(due.delayed).toEqual([]);
   });
 
   it('keeps one allocation per slot, the lowest id', () => {

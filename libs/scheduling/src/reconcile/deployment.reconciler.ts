@@ -1,5 +1,6 @@
 import { terminalStatuses, type AllocationInfo, type DeploymentInfo } from '../cluster-snapshot.types.js';
 import type { StopReason } from '../plan.types.js';
+import { rescheduleVerdict, type RescheduleVerdict } from './reschedule.policy.js';
 
 /** An allocation to stop and why. */
 export interface StopDecision {
@@ -7,36 +8,56 @@ export interface StopDecision {
   readonly reason: StopReason;
 }
 
+/** A missing replica slot the reschedule policy holds back until `until` (ms since the epoch). */
+export interface DelayedSlot {
+  readonly index: number;
+  readonly until: number;
+}
+
 /** What one deployment needs: allocations to stop, those that stay, slots to fill. */
 export interface Reconciliation {
   readonly stops: readonly StopDecision[];
-  /** Live allocations of the current version that keep running, by slot. */
+  /** Live allocations of the current version that keep running, by slot (recovered ones included). */
   readonly kept: readonly AllocationInfo[];
-  /** Replica slots to place, lowest first. */
+  /** Replica slots to place now, lowest first. */
   readonly missing: readonly number[];
+  /** Lost allocations on a node that came back, whose slot nothing else holds: kept, not replaced. */
+  readonly recovered: readonly AllocationInfo[];
+  /** Missing slots whose replacement waits for the reschedule delay. */
+  readonly delayed: readonly DelayedSlot[];
+  /** The reschedule policy's verdict on the deployment's recent failures. */
+  readonly verdict: RescheduleVerdict;
 }
 
 function bySlot(a: AllocationInfo, b: AllocationInfo): number {
   return a.index - b.index || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-function staleReason(allocation: AllocationInfo, version: number, nodeLost: (nodeId: string) => boolean): StopReason | undefined {
-  if (nodeLost(allocation.nodeId)) return 'node-lost';
+function staleReason(allocation: AllocationInfo, version: number): StopReason | undefined {
   if (terminalStatuses.has(allocation.status)) return 'terminal';
   if (allocation.version !== version) return 'outdated';
   return undefined;
 }
+
+const noVerdict: RescheduleVerdict = { slots: new Map(), avoidedNodes: new Set(), failing: [], givenUp: [] };
 
 /**
  * Compares what a deployment wants with the allocations it has (Nomad's reconciler, reduced to
  * replace-all). `allocations` are the deployment's; those desired `stop` are ignored.
  *
  * - a deleted or unknown (`undefined`) deployment stops all of them;
- * - an allocation on a lost node, a terminal one, or one of another version is stopped and its
- *   slot refilled; of two live ones in the same slot, the one with the higher id is stopped;
+ * - an allocation on a lost node (its agent stopped heartbeating) is neither live nor stopped: its
+ *   slot is placed again at once, and it waits for its node. When the node is back, a `lost` one
+ *   is stopped (`node-lost`) if another live allocation holds its slot (it was replaced) or it is
+ *   of an old version (`outdated`), and otherwise `recovered`: kept, adopted by its agent, never
+ *   restarted;
+ * - a terminal allocation, or one of another version, is stopped and its slot refilled; of two
+ *   live ones in the same slot, the one with the higher id is stopped;
  * - of the live allocations of the current version, those beyond `replicas` are stopped, highest
  *   slot first (ties: highest id first);
- * - the lowest free slots are filled until `replicas` run.
+ * - the lowest free slots are filled until `replicas` run; a slot that failed recently waits for
+ *   its reschedule delay (`delayed`), and one that used up its attempts is not filled
+ *   ({@link rescheduleVerdict} at `now`).
  *
  * Pure and total; the planner decides where the missing slots go.
  */
@@ -44,27 +65,57 @@ export function reconcile(
   deployment: DeploymentInfo | undefined,
   allocations: readonly AllocationInfo[],
   nodeLost: (nodeId: string) => boolean,
+  now = 0,
 ): Reconciliation {
   const running = allocations.filter((allocation) => allocation.desired === 'run');
   if (!deployment || deployment.deleted) {
     const reason: StopReason = deployment ? 'deleted' : 'orphaned';
-    return { stops: [...running].sort(bySlot).map((allocation) => ({ allocation, reason })), kept: [], missing: [] };
+    return { stops: [...running].sort(bySlot).map((allocation) => ({ allocation, reason })), kept: [], missing: [], recovered: [], delayed: [], verdict: noVerdict };
   }
-  if (running.length === 0) return { stops: [], kept: [], missing: Array.from({ length: deployment.spec.replicas }, (_, slot) => slot) };
+  const verdict = rescheduleVerdict(deployment, now);
+  const replicas = deployment.spec.replicas;
+  if (running.length === 0 && verdict.slots.size === 0) {
+    return { stops: [], kept: [], missing: Array.from({ length: replicas }, (_, slot) => slot), recovered: [], delayed: [], verdict };
+  }
   const stops: StopDecision[] = [];
   const live: AllocationInfo[] = [];
+  const returning: AllocationInfo[] = [];
   for (const allocation of [...running].sort(bySlot)) {
-    const reason = staleReason(allocation, deployment.version, nodeLost) ?? (live.at(-1)?.index === allocation.index ? 'duplicate' : undefined);
+    if (nodeLost(allocation.nodeId)) continue;
+    if (allocation.status === 'lost') {
+      if (allocation.version !== deployment.version) stops.push({ allocation, reason: 'outdated' });
+      else returning.push(allocation);
+      continue;
+    }
+    const reason = staleReason(allocation, deployment.version) ?? (live.at(-1)?.index === allocation.index ? 'duplicate' : undefined);
     if (reason) stops.push({ allocation, reason });
     else live.push(allocation);
   }
-  const replicas = deployment.spec.replicas;
+  const held = new Set(live.map((allocation) => allocation.index));
+  const recovered: AllocationInfo[] = [];
+  for (const allocation of returning) {
+    if (held.has(allocation.index)) {
+      stops.push({ allocation, reason: 'node-lost' });
+      continue;
+    }
+    held.add(allocation.index);
+    recovered.push(allocation);
+    live.push(allocation);
+  }
+  live.sort(bySlot);
   const kept = live.slice(0, replicas);
   for (const allocation of live.slice(replicas).reverse()) stops.push({ allocation, reason: 'scaled-down' });
   const taken = new Set(kept.map((allocation) => allocation.index));
   const missing: number[] = [];
-  for (let slot = 0; missing.length < replicas - kept.length; slot++) {
-    if (!taken.has(slot)) missing.push(slot);
+  const delayed: DelayedSlot[] = [];
+  let free = replicas - kept.length;
+  for (let slot = 0; free > 0; slot++) {
+    if (taken.has(slot)) continue;
+    free--;
+    const failed = verdict.slots.get(slot);
+    if (failed?.givenUp) continue;
+    if (failed && failed.dueAt > now) delayed.push({ index: slot, until: failed.dueAt });
+    else missing.push(slot);
   }
-  return { stops, kept, missing };
+  return { stops, kept, missing, recovered: recovered.filter((allocation) => kept.includes(allocation)), delayed, verdict };
 }

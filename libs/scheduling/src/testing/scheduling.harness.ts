@@ -45,7 +45,10 @@ export class SchedulingHarness {
   /** Folds `plan` into the state. */
   apply(result: Plan): void {
     const stopped = new Set(result.stops.map((stop) => stop.allocId));
-    this.allocations = this.allocations.map((allocation) => (stopped.has(allocation.id) ? { ...allocation, desired: 'stop' } : allocation));
+    const recovered = new Set(result.recoveries.map((recovery) => recovery.allocId));
+    this.allocations = this.allocations.map((allocation) =>
+      stopped.has(allocation.id) ? { ...allocation, desired: 'stop' } : recovered.has(allocation.id) ? { ...allocation, status: 'unknown' } : allocation,
+    );
     for (const placement of result.placements) {
       const { allocId, ...rest } = placement;
       this.allocations.push({ id: allocId, ...rest, desired: 'run', status: 'pending' });
@@ -72,10 +75,17 @@ export class SchedulingHarness {
     return { cpu, memory };
   }
 
-  /** The allocations of `namespace/name` desired `run`, by slot. */
+  /**
+   * The allocations of `namespace/name` desired `run`, by slot, but for those waiting for their
+   * node: lost ones, and any on a node that is lost or unknown.
+   */
   running(namespace: string, name: string): AllocationInfo[] {
+    const liveNodes = new Set(this.nodes.filter((node) => node.state !== 'lost').map((node) => node.id));
     return this.allocations
-      .filter((allocation) => allocation.namespace === namespace && allocation.deployment === name && allocation.desired === 'run')
+      .filter(
+        (allocation) =>
+          allocation.namespace === namespace && allocation.deployment === name && allocation.desired === 'run' && allocation.status !== 'lost' && liveNodes.has(allocation.nodeId),
+      )
       .sort((a, b) => a.index - b.index);
   }
 }
