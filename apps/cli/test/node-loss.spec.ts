@@ -200,4 +200,41 @@ describe('node loss: a node that stops heartbeating is marked lost and its alloc
     });
     expect((await allocs()).filter(live)).toEqual([]);
   }, 60_000);
+
+  it('adopts, not restarts, a replica nothing could replace when its node comes back', async () => {
+    const spec = join(cluster.stateDir, 'solo.yaml');
+    await writeFile(spec, ['name: solo', 'image: plato/busybox:latest', 'command: ["sleep", "3600"]', 'resources: { cpu: 100, memory: 32 }', 'constraints: ["zone=a"]', ''].join('\n'));
+    const applied = await plato('apply', '-f', spec, '--wait', '--timeout', '30');
+    expect(applied.code).toBe(0);
+    const soloAllocs = async () => (await json<{ items: AllocationView[] }>('get', 'allocs', 'solo', '--all')).items;
+    const [before] = await soloAllocs();
+    expect(before).toMatchObject({ nodeId: nodeA, status: 'running' });
+    const container = (await docker().inspect(before!.containerId!))!;
+
+    await agentA.kill();
+    await waitFor('node A lost, solo lost and not replaced (only zone a fits)', async () => {
+      expect(await nodeState(nodeA)).toBe('lost');
+      const items = await soloAllocs();
+      expect(items.map((a) => [a.allocId, a.status, a.desired])).toEqual([[before!.allocId, 'lost', 'run']]);
+      const described = await plato('describe', 'deployment', 'solo');
+      expect(described.stdout).toContain('Pending:     1 replica(s) cannot be placed');
+    });
+    expect((await docker().inspect(container.id))?.state).toBe('running');
+
+    agentA = startAgent(nodeA, 'a');
+    const back = await waitFor('solo recovered and running again in the same container', async () => {
+      const items = await soloAllocs();
+      expect(items.map((a) => [a.allocId, a.status, a.desired, a.containerId])).toEqual([[before!.allocId, 'running', 'run', container.id]]);
+      return items[0]!;
+    });
+    const now = (await docker().inspect(container.id))!;
+    expect(now.state).toBe('running');
+    expect(now.startedAt).toEqual(container.startedAt);
+    const types = (await json<{ events: HistoryEntry[] }>('history', 'alloc', `${nodeA}/${back.allocId}`)).events.map((e) => e.type);
+    expect(types).toEqual(['AllocationPlaced', 'AllocationStarted', 'AllocationLost', 'AllocationRecovered', 'AllocationStarted']);
+
+    const deleted = await plato('delete', 'solo', '--wait');
+    expect(deleted.code).toBe(0);
+    await waitFor('solo removed', async () => expect(await containersOf(nodeA)).toEqual([]));
+  }, 90_000);
 });

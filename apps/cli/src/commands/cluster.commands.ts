@@ -92,12 +92,12 @@ export async function describeDeployment(context: CliContext, name: string): Pro
 
 /** The human form of a deployment's description. */
 export function renderDescription(reply: DeploymentDescription): string {
-  const { deployment: d, allocations, placement } = reply;
+  const { deployment: d, allocations, placement, degraded } = reply;
   const live = allocations.filter((a) => a.desired === 'run' && a.version === d.version);
   const running = live.filter((a) => a.status === 'running').length;
   const lines = [
     `Name:        ${d.namespace}/${d.name}`,
-    `Status:      ${d.deleted ? 'deleted' : 'live'}`,
+    `Status:      ${d.deleted ? 'deleted' : degraded ? `degraded since ${degraded.since}` : 'live'}`,
     `Version:     ${d.version} (revision ${d.revision})`,
     `Image:       ${d.spec.image} on ${d.spec.runtime}`,
     `Replicas:    ${d.replicas} desired, ${live.length} placed, ${running} running`,
@@ -108,6 +108,9 @@ export function renderDescription(reply: DeploymentDescription): string {
   if (placement.blocked) {
     lines.push(`Pending:     ${placement.missing} replica(s) cannot be placed: ${placement.summary}`);
   }
+  if (degraded) lines.push(`Degraded:    ${degraded.reason}`);
+  const r = d.spec.reschedule;
+  lines.push(`Reschedule:  after ${formatDurationMs(r.delay)}, doubling up to ${formatDurationMs(r.max_delay)}, ${r.attempts ? `${r.attempts} attempts` : 'unlimited'} within ${formatDurationMs(r.interval)}`);
   lines.push('', allocations.length ? allocationTable(allocations).trimEnd() : 'no allocations', '');
   return lines.join('\n');
 }

@@ -111,6 +111,12 @@ export function summarize(entry: Pick<HistoryEntry, 'type' | 'data'>): string {
       return String(data['reason']);
     case 'AllocationHealthy':
       return 'health check passed';
+    case 'AllocationRecovered':
+      return `node ${String(data['nodeId'])} came back; kept, not replaced`;
+    case 'DeploymentDegraded':
+      return `version ${String(data['version'])}: ${String(data['reason'])}`;
+    case 'DeploymentRestored':
+      return `version ${String(data['version'])} no longer keeps failing`;
     case 'NodeRuntimeUnavailable':
       return `${String(data['runtime'])}: ${String(data['reason'])}`;
     case 'NodeRuntimeAvailable':
