@@ -110,14 +110,7 @@ describe('DeploymentSpec health', () => {
     [{ type: 'http', port: 'http', failures: 0 }, 'health.failures', 'must be at least 1'],
     [{ type: 'grpc', port: 'http' }, 'health.type', "must be 'http', 'tcp' or 'exec'"],
   ])('refuses the check %j naming %s', (health, path, message) => {
-    let error: unknown;
-    try {
-      parseOrThrow(DeploymentSpec, { ...web, health }, 'deployment spec');
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ContractViolation);
-    expect((error as ContractViolation).issues).toEqual([{ path, message }]);
+    expect(issuesOf({ ...web, health })).toEqual([{ path, message }]);
   });
 
   it('reads a reschedule policy with friendly durations, and a parsed one parses to itself', () => {
@@ -132,13 +125,17 @@ describe('DeploymentSpec health', () => {
     [{ attempts: -1 }, 'reschedule.attempts', 'Too small: expected number to be >=0'],
     [{ every: '1s' }, 'reschedule', 'Unrecognized key: "every"'],
   ])('refuses the reschedule policy %j naming %s', (reschedule, path, message) => {
-    let error: unknown;
-    try {
-      parseOrThrow(DeploymentSpec, { ...web, reschedule }, 'deployment spec');
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ContractViolation);
-    expect((error as ContractViolation).issues).toEqual([{ path, message }]);
+    expect(issuesOf({ ...web, reschedule })).toEqual([{ path, message }]);
   });
 });
+
+/** The issues a spec is refused with; fails the test when it is accepted or refused otherwise. */
+function issuesOf(spec: unknown): ContractViolation['issues'] {
+  try {
+    parseOrThrow(DeploymentSpec, spec, 'deployment spec');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ContractViolation);
+    return (error as ContractViolation).issues;
+  }
+  throw new Error('the spec was accepted');
+}
