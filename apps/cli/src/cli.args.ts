@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ContractViolation } from '@plato/contracts';
+import { ContractViolation, parseDurationMs } from '@plato/contracts';
 
 /** The options `plato` understands; each subcommand accepts a subset (see {@link usage}). */
 export interface CliOptions {
@@ -28,6 +28,8 @@ export interface CliOptions {
   node?: string;
   /** `--all`: `get allocs` includes ended allocations. */
   all: boolean;
+  /** `--deadline DURATION` of `drain`, in milliseconds: after it, what is left on the node is stopped. */
+  deadlineMs?: number;
   help: boolean;
 }
 
@@ -61,7 +63,8 @@ Commands:
   events [--since N] [--stream S] [--follow]  the log's events (the last 50, or after position N)
   scale NAME REPLICAS [-n NS] [--if-revision R] [--wait]
   delete NAME [-n NS] [--if-revision R] [--wait]
-  cordon NODE | uncordon NODE                 take a node out of scheduling, or return it
+  cordon NODE | uncordon NODE                 take a node out of scheduling, or return it (uncordon ends a drain)
+  drain NODE [--deadline 5m] [--wait]         cordon and move its allocations elsewhere, migrate.max_parallel at a time
 
 Options:
   --nats URL        NATS to talk to (default: $PLATO_NATS_URL, else the URL 'plato up' wrote in the
@@ -101,6 +104,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         stream: { type: 'string' },
         node: { type: 'string' },
         all: { type: 'boolean' },
+        deadline: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -116,6 +120,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const ifRevision = integerOption('--if-revision', values['if-revision'], 0, Number.MAX_SAFE_INTEGER, issues);
   const timeoutSeconds = integerOption('--timeout', values.timeout, 1, 86_400, issues) ?? 60;
   const since = integerOption('--since', values.since, 0, Number.MAX_SAFE_INTEGER, issues);
+  const deadlineMs = values.deadline === undefined ? undefined : parseDurationMs(values.deadline);
+  if (values.deadline !== undefined && deadlineMs === undefined) issues.push({ path: '--deadline', message: `must be a duration such as '30s' or '5m', got '${values.deadline}'` });
   if (issues.length > 0) throw new ContractViolation('command line', issues);
   const [command, ...args] = positionals;
   return {
@@ -133,6 +139,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       ...(since !== undefined && { since }),
       ...(values.stream !== undefined && { stream: values.stream }),
       ...(values.node !== undefined && { node: values.node }),
+      ...(deadlineMs !== undefined && { deadlineMs }),
       wait: values.wait ?? false,
       timeoutSeconds,
       follow: values.follow ?? false,

@@ -2,7 +2,7 @@ import { ContractViolation } from '@plato/contracts';
 import { usage, type CliArgs } from './cli.args.js';
 import { createContext } from './cli.context.js';
 import { applyCommand, deleteCommand, scaleCommand } from './commands/deployment.commands.js';
-import { cordonCommand, describeDeployment, getNodes } from './commands/cluster.commands.js';
+import { cordonCommand, describeDeployment, drainCommand, getNodes } from './commands/cluster.commands.js';
 import { eventsCommand } from './commands/events.command.js';
 import { planCommand } from './commands/plan.command.js';
 import { getCommand, historyCommand } from './commands/query.commands.js';
@@ -42,6 +42,9 @@ export async function runCli({ command, args, options }: CliArgs, print?: (text:
         return 0;
       case 'describe':
         await describeCommand(context, args);
+        return 0;
+      case 'drain':
+        await drainCommand(context, args[0]);
         return 0;
       case 'cordon':
       case 'uncordon':

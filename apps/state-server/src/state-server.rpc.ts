@@ -16,6 +16,7 @@ import {
   StreamHistory,
   SubmitPlan,
   UncordonNode,
+  DrainNode,
 } from '@plato/contracts';
 import { RpcServer } from '@plato/messaging';
 import { AllocationCommandHandler } from './allocation/allocation.command-handler.js';
@@ -49,6 +50,7 @@ export class StateServerRpc implements OnApplicationBootstrap, OnModuleDestroy {
     this.rpc.handle(RegisterNode, (command) => this.nodes.register(command));
     this.rpc.handle(CordonNode, (command) => this.nodes.cordon(command));
     this.rpc.handle(UncordonNode, (command) => this.nodes.uncordon(command));
+    this.rpc.handle(DrainNode, (command) => this.nodes.drain(command));
     this.rpc.handle(ReportAllocation, (command) => this.allocations.report(command));
     this.rpc.handle(SubmitPlan, (command) => this.plans.submit(command));
     this.rpc.handle(GetDeployment, (query) => this.queries.getDeployment(query));

@@ -24,6 +24,8 @@ import {
 } from './deployment/deployment.events.js';
 import {
   NodeCordoned,
+  NodeDrained,
+  NodeDrainStarted,
   NodeLost,
   NodeRecovered,
   NodeRegistered,
@@ -79,6 +81,8 @@ export const platoEvents = new EventCatalog([
   NodeRegistered,
   NodeCordoned,
   NodeUncordoned,
+  NodeDrainStarted,
+  NodeDrained,
   NodeLost,
   NodeRecovered,
   NodeRuntimeUnavailable,

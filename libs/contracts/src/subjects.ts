@@ -21,6 +21,7 @@ export const Subjects = {
     nodeRegister: 'plato.cmd.node.register',
     nodeCordon: 'plato.cmd.node.cordon',
     nodeUncordon: 'plato.cmd.node.uncordon',
+    nodeDrain: 'plato.cmd.node.drain',
     allocationReport: 'plato.cmd.alloc.report',
     planSubmit: 'plato.cmd.plan.submit',
   },

@@ -28,6 +28,8 @@ export interface NodeInfo {
   readonly unavailableRuntimes?: readonly Runtime[];
   /** What the node offers to allocations in total. */
   readonly capacity: Resources;
+  /** Present while the node drains (it is cordoned too): the deadline, ms since the epoch, if any. */
+  readonly draining?: { readonly deadline?: number };
 }
 
 /**
@@ -57,6 +59,8 @@ export interface AllocationInfo {
   /** What the control plane wants: `run`, or `stop` once a plan stopped it. */
   readonly desired: 'run' | 'stop';
   readonly status: AllocationStatus;
+  /** The health check's verdict on the running container; absent until the first, or without a check. */
+  readonly health?: 'healthy' | 'unhealthy';
 }
 
 /**

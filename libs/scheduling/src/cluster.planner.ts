@@ -235,11 +235,12 @@ export function plan(snapshot: ClusterSnapshot, options: PlanOptions): Plan {
   const deployments = latestByKey(snapshot.deployments);
   const allocations = groupByDeployment(snapshot.allocations);
   const nodeLost = (nodeId: string): boolean => (slotOf.get(nodeId)?.node.state ?? 'lost') === 'lost';
+  const draining = (nodeId: string): { readonly deadline?: number } | undefined => slotOf.get(nodeId)?.node.draining;
   const work: Work[] = [...new Set([...deployments.keys(), ...allocations.keys()])]
     .sort() // by UTF-16 code units, as compareStrings orders
     .map((key) => {
       const deployment = deployments.get(key);
-      return { key, deployment, reconciliation: reconcile(deployment, allocations.get(key) ?? [], nodeLost, options.now) };
+      return { key, deployment, reconciliation: reconcile(deployment, allocations.get(key) ?? [], nodeLost, options.now, draining) };
     });
 
   const stops: Stop[] = [];

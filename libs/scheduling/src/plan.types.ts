@@ -16,9 +16,9 @@ export interface Placement {
  * Why an allocation is stopped: its deployment was deleted (`deleted`) or is unknown
  * (`orphaned`), the deployment was scaled down (`scaled-down`), a newer version replaces it
  * (`outdated`), its node is lost (`node-lost`), it already ended (`terminal`), or another live
- * allocation holds its replica slot (`duplicate`).
+ * allocation holds its replica slot (`duplicate`), or its node drains (`drained`).
  */
-export type StopReason = 'deleted' | 'orphaned' | 'scaled-down' | 'outdated' | 'node-lost' | 'terminal' | 'duplicate';
+export type StopReason = 'deleted' | 'orphaned' | 'scaled-down' | 'outdated' | 'node-lost' | 'terminal' | 'duplicate' | 'drained';
 
 /** An existing allocation the plan sets to desired `stop`. */
 export interface Stop {

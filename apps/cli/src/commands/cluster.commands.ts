@@ -1,6 +1,9 @@
 import {
   ContractViolation,
   CordonNode,
+  DrainNode,
+  ErrorCode,
+  PlatoError,
   DescribeDeployment,
   GetNode,
   ListAllocations,
@@ -26,7 +29,7 @@ export async function getNodes(context: CliContext, id: string | undefined): Pro
   context.print(
     renderTable<NodeView>(items, [
       { header: 'node', cell: (n) => n.nodeId },
-      { header: 'state', cell: (n) => n.state + (n.cordoned ? ',cordoned' : '') },
+      { header: 'state', cell: (n) => n.state + (n.drain ? `,${n.drain.status}` : n.cordoned ? ',cordoned' : '') },
       { header: 'runtimes', cell: (n) => runtimesOf(n) },
       { header: 'cpu', cell: (n) => `${n.allocated.cpu}/${n.capacity.cpu}m` },
       { header: 'memory', cell: (n) => `${n.allocated.memory}/${n.capacity.memory}Mi` },
@@ -135,4 +138,29 @@ export async function cordonCommand(context: CliContext, nodeId: string | undefi
   const reply: ReplyOf<typeof CordonNode> = await request(await context.connect(), contract, { commandId: context.commandId(), nodeId });
   if (context.options.output === 'json') return context.print(`${JSON.stringify(reply, null, 2)}\n`);
   context.print(`node ${nodeId}: ${reply.events.length ? reply.events.map((e) => `${e.type} at position ${e.position}`).join(', ') : `already ${verb}ed`}\n`);
+}
+
+/**
+ * `plato drain NODE [--deadline D] [--wait]`: cordons the node and starts its drain; with `--wait`,
+ * prints what is left on the node until it is drained (or `--timeout` passes, exit 1).
+ */
+export async function drainCommand(context: CliContext, nodeId: string | undefined): Promise<void> {
+  if (!nodeId) throw new ContractViolation('plato drain', [{ path: '', message: 'usage: plato drain NODE [--deadline 5m] [--wait]' }]);
+  const nc = await context.connect();
+  const { deadlineMs, wait, timeoutSeconds, output } = context.options;
+  const reply: ReplyOf<typeof DrainNode> = await request(nc, DrainNode, { commandId: context.commandId(), nodeId, ...(deadlineMs !== undefined ? { deadlineMs } : {}) });
+  if (output === 'json' && !wait) return context.print(`${JSON.stringify(reply, null, 2)}\n`);
+  context.print(`node ${nodeId}: ${reply.events.length ? reply.events.map((e) => `${e.type} at position ${e.position}`).join(', ') : 'already draining'}\n`);
+  if (!wait) return;
+  const until = Date.now() + timeoutSeconds * 1_000;
+  let last = '';
+  for (;;) {
+    const node = await request(nc, GetNode, { nodeId });
+    const line = node.drain?.status === 'drained' ? `node ${nodeId}: drained` : `node ${nodeId}: draining, ${node.allocations} allocation(s) left`;
+    if (line !== last) context.print(`${line}\n`);
+    last = line;
+    if (node.drain?.status === 'drained') return;
+    if (Date.now() > until) throw new PlatoError(ErrorCode.Unavailable, `node ${nodeId} not drained within ${timeoutSeconds} s`, { nodeId });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

@@ -57,7 +57,9 @@ export interface PlanningStats {
  * a new leader starts warm) and, while {@link Leadership.isLeader}, turns its snapshot into a
  * plan with `plan()` and submits it with `SubmitPlan`.
  *
- * - Planning runs after events that can change a plan (debounced; see {@link changesPlanningInput}),
+ * - Planning runs after events that can change a plan (debounced; see {@link changesPlanningInput};
+ *   while a node drains, after every allocation change, since a replacement that starts serving
+ *   lets the drain move the next), when a reschedule delay or a drain deadline is due,
  *   on a periodic tick, and when leadership is gained;
  *   one pass at a time, so at most one plan is in flight. A plan larger than one request is sent
  *   as several parts ({@link planParts}), back to back, without planning again between them.
@@ -107,7 +109,7 @@ export class PlanningLoop {
         this.projection.apply(event);
         const caughtUp = this.behind && this.projection.position >= this.waitFor;
         if (caughtUp) this.behind = false;
-        if (!caughtUp && allocation !== undefined && !changesPlanningInput(before, this.projection.allocation(allocation))) return;
+        if (!caughtUp && allocation !== undefined && !changesPlanningInput(before, this.projection.allocation(allocation)) && this.projection.drains().length === 0) return;
         if (this.options.leadership.isLeader()) this.trigger(this.options.debounceMs);
       },
       { fromPosition: 'start' },
@@ -227,10 +229,11 @@ export class PlanningLoop {
     }
   }
 
-  /** Plans again when the first replacement held back by its reschedule delay is due. */
+  /** Plans again when the first replacement held back by its reschedule delay is due, or a drain's deadline passes. */
   private wakeForDelayed(result: Plan, now: number): void {
-    if (result.delayed.length === 0) return;
-    const due = Math.min(...result.delayed.map((slot) => slot.until));
+    const deadlines = this.projection.drains().flatMap((drain) => (drain.deadline !== undefined && drain.deadline > now ? [drain.deadline] : []));
+    if (result.delayed.length === 0 && deadlines.length === 0) return;
+    const due = Math.min(...result.delayed.map((slot) => slot.until), ...deadlines);
     clearTimeout(this.wake);
     this.wake = setTimeout(() => this.trigger(0), Math.max(0, due - now) + 1);
   }

@@ -16,7 +16,8 @@ import { lastSeenOf, overdueNodes } from './liveness.rules.js';
  * - marks a registered, ready node whose last sign of life is older than the timeout lost
  *   (`MarkNodeLost` → `NodeLost`), then each of its live allocations (`MarkAllocationLost` →
  *   `AllocationLost`);
- * - marks lost the live allocations of any node already lost (repairs a loss cut short by a crash).
+ * - marks lost the live allocations of any node already lost (repairs a loss cut short by a crash);
+ * - marks a draining node on which no allocation is left that has not ended `NodeDrained`.
  *
  * A node heard from while lost is `MarkNodeAlive` → `NodeRecovered`. Last-seen times start at the
  * monitor's start, so after a restart every node has a full timeout of grace. Writes go through the
@@ -75,7 +76,13 @@ export class NodeLivenessMonitor implements OnApplicationBootstrap, OnModuleDest
     const nodes = projection.nodeList().map((node) => ({ nodeId: node.nodeId, state: node.state }));
     const overdue = overdueNodes({ nodes, lastSeen: this.lastSeen, startedAt: this.startedAt, now: this.clock.now(), timeoutMs: this.config.nodeTimeoutMs });
     const lostWithAllocations = nodes.filter((node) => node.state === 'lost' && projection.liveAllocationsOn(node.nodeId).length > 0);
+    const drained = projection.nodeList().filter((node) => node.drain?.status === 'draining' && projection.liveAllocationsOn(node.nodeId).length === 0);
     await Promise.all([
+      ...drained.map(({ nodeId, revision }) =>
+        this.queue.run(nodeId, () =>
+          this.runner.execute(nodeDecider, { stream: Streams.node(nodeId), command: { type: 'MarkNodeDrained', nodeId }, commandId: `drained:${nodeId}:${revision}` }),
+        ),
+      ),
       ...overdue.map(({ nodeId }) => this.queue.run(nodeId, () => this.markLost(nodeId))),
       ...lostWithAllocations.map(({ nodeId }) => this.queue.run(nodeId, () => this.markAllocationsLost(nodeId))),
     ]);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Streams, type CordonNode, type ParsedRequestOf, type RegisterNode, type UncordonNode } from '@plato/contracts';
+import { Streams, type CordonNode, type DrainNode, type ParsedRequestOf, type RegisterNode, type UncordonNode } from '@plato/contracts';
+import { Clock } from '../clock/clock.port.js';
 import { AggregateCommandRunner, type CommandAccepted } from '../command/aggregate-command.runner.js';
 import { nodeDecider } from '../command/aggregate.decider.js';
 import { NodeLivenessMonitor } from '../liveness/node-liveness.monitor.js';
@@ -13,7 +14,18 @@ export class NodeCommandHandler {
   constructor(
     @Inject(AggregateCommandRunner) private readonly runner: AggregateCommandRunner,
     @Inject(NodeLivenessMonitor) private readonly liveness: NodeLivenessMonitor,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
+
+  /** DrainNode: cordons the node and starts its drain, with a deadline `deadlineMs` from now; NOT_FOUND if it never registered. */
+  drain(command: ParsedRequestOf<typeof DrainNode>): Promise<CommandAccepted> {
+    const deadline = command.deadlineMs === undefined ? undefined : new Date(this.clock.now() + command.deadlineMs).toISOString();
+    return this.runner.execute(nodeDecider, {
+      stream: Streams.node(command.nodeId),
+      command: { type: 'DrainNode', nodeId: command.nodeId, ...(deadline !== undefined ? { deadline } : {}) },
+      commandId: command.commandId,
+    });
+  }
 
   /** RegisterNode: a new node, or new facts of a known one; the same facts write nothing. */
   async register(command: ParsedRequestOf<typeof RegisterNode>): Promise<CommandAccepted> {

@@ -19,9 +19,10 @@ export const DesiredStatus = z.enum(['run', 'stop']);
 /**
  * Why an allocation is stopped: its deployment was deleted or is unknown (`orphaned`), scaled
  * down, replaced by a newer version (`outdated`), its node is lost, it already ended
- * (`terminal`), or another allocation holds the same replica slot (`duplicate`).
+ * (`terminal`), another allocation holds the same replica slot (`duplicate`), or its node is
+ * drained (`drained`).
  */
-export const StopReason = z.enum(['deleted', 'orphaned', 'scaled-down', 'outdated', 'node-lost', 'terminal', 'duplicate']);
+export const StopReason = z.enum(['deleted', 'orphaned', 'scaled-down', 'outdated', 'node-lost', 'terminal', 'duplicate', 'drained']);
 
 /** A port as published on the node: container port → host address and port. */
 export const PublishedPort = z.strictObject({

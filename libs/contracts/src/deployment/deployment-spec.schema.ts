@@ -62,6 +62,11 @@ export const RescheduleSpec = z
 /** A complete reschedule policy (durations in milliseconds). */
 export type RescheduleSpec = z.output<typeof RescheduleSpec>;
 
+/** How a drain moves the deployment's replicas off a node (Nomad's migrate block). */
+export const MigrateSpec = z.strictObject({
+  max_parallel: z.int().min(1).max(10_000).default(1).describe('replicas moved at once: at most this many unavailable'),
+});
+
 /**
  * The desired state of a deployment, as a user writes it. Defaults are filled in by parsing, so a
  * stored spec is always complete. Documented field by field in docs/spec.md. An `http` or `tcp`
@@ -90,6 +95,7 @@ export const DeploymentSpec = z
       interval: rescheduleDefaults.intervalMs,
       attempts: rescheduleDefaults.attempts,
     }),
+    migrate: MigrateSpec.default({ max_parallel: 1 }),
     health: HealthCheckSpec.optional().describe('a check the agent runs against each running container'),
   })
   .superRefine((spec, ctx) => {

@@ -40,7 +40,19 @@ export const CordonNode = defineCommand(
   CommandAccepted,
 );
 
-/** Returns a cordoned node to scheduling. */
+/**
+ * Drains a node: cordons it and has the scheduler move its allocations elsewhere, each deployment
+ * at most `migrate.max_parallel` replicas unavailable at a time; once `deadlineMs` has passed,
+ * whatever is left is stopped at once. When nothing runs there any more the node is `NodeDrained`.
+ */
+export const DrainNode = defineCommand(
+  Subjects.command.nodeDrain,
+  1,
+  z.strictObject({ commandId: CommandId, nodeId: NodeId, deadlineMs: z.int().min(0).max(7 * 86_400_000).optional().describe('from now; none: wait as long as it takes') }),
+  CommandAccepted,
+);
+
+/** Returns a cordoned node to scheduling; ends a drain. */
 export const UncordonNode = defineCommand(
   Subjects.command.nodeUncordon,
   1,
@@ -68,6 +80,10 @@ export const NodeView = z.strictObject({
   runtimes: z.array(Runtime),
   /** The runtimes of `runtimes` that do not answer now; nothing new is placed on them. */
   unavailableRuntimes: z.array(UnavailableRuntime),
+  drain: z
+    .strictObject({ status: z.enum(['draining', 'drained']), since: z.string(), deadline: z.string().optional() })
+    .optional()
+    .describe('present from `plato drain` until uncordon'),
   allocations: z.int().min(0),
   revision: z.int(),
 });

@@ -18,7 +18,16 @@ export const NodeRegistered = defineEvent(
 /** An operator took the node out of scheduling; what runs there keeps running. */
 export const NodeCordoned = defineEvent('NodeCordoned', 1, z.strictObject({}));
 
-/** The node takes new allocations again. */
+/**
+ * An operator drains the node (it is cordoned too): the scheduler moves its allocations elsewhere,
+ * respecting each deployment's `migrate.max_parallel`, and after `deadline` stops what is left.
+ */
+export const NodeDrainStarted = defineEvent('NodeDrainStarted', 1, z.strictObject({ deadline: z.iso.datetime().optional() }));
+
+/** Nothing wanted runs on the draining node any more; it stays cordoned. */
+export const NodeDrained = defineEvent('NodeDrained', 1, z.strictObject({}));
+
+/** The node takes new allocations again (a drain ends). */
 export const NodeUncordoned = defineEvent('NodeUncordoned', 1, z.strictObject({}));
 
 /** The node's heartbeats stopped for longer than the liveness timeout; its allocations are lost. */

@@ -32,6 +32,8 @@ export interface ClusterSnapshotData {
     /** The runtimes of `runtimes` that do not answer now. */
     readonly unavailableRuntimes: readonly ('docker' | 'lxd')[];
     readonly capacity: ResourceAmount;
+    /** Present while the node drains: its deadline (ms since the epoch), if one was given. */
+    readonly draining?: { readonly deadline?: number };
   }[];
   readonly allocations: readonly {
     readonly id: string;
@@ -43,6 +45,8 @@ export interface ClusterSnapshotData {
     readonly resources: ResourceAmount;
     readonly desired: 'run' | 'stop';
     readonly status: 'pending' | 'running' | 'unknown' | 'complete' | 'failed' | 'lost';
+    /** The health check's verdict on the running container, absent until the first. */
+    readonly health?: 'healthy' | 'unhealthy';
   }[];
   readonly deployments: readonly {
     readonly namespace: string;
@@ -83,6 +87,8 @@ export interface DegradedEntry {
 interface NodeEntry {
   state: Extract<NodeState, { status: 'registered' }>;
   revision: number;
+  /** When the drain in `state.drain` started, or ended as drained. */
+  drainSince?: string;
 }
 
 interface AllocationEntry {
@@ -120,6 +126,7 @@ export class ClusterProjection {
   private readonly placements = new Map<string, PlacementEntry>();
   private readonly failures = new Map<string, AllocationFailure[]>();
   private readonly degradedByKey = new Map<string, DegradedEntry>();
+  private readonly draining = new Set<string>();
   private lastPosition = 0;
 
   /** The position of the last event applied, 0 before the first. */
@@ -137,7 +144,11 @@ export class ClusterProjection {
     if (nodeId !== undefined && isNodeEvent(event)) {
       const entry = this.nodes.get(nodeId);
       const next = evolveNode(entry?.state ?? absentNode, event);
-      if (next.status === 'registered') this.nodes.set(nodeId, { state: next, revision: event.position });
+      if (next.status !== 'registered') return;
+      if (next.drain?.status === 'draining') this.draining.add(nodeId);
+      else this.draining.delete(nodeId);
+      const drainSince = next.drain === undefined ? undefined : next.drain.status === entry?.state.drain?.status ? entry.drainSince : at;
+      this.nodes.set(nodeId, { state: next, revision: event.position, ...(drainSince !== undefined ? { drainSince } : {}) });
       return;
     }
     const allocId = allocationIdOf(event.stream);
@@ -187,6 +198,14 @@ export class ClusterProjection {
     this.failures.set(key, list);
   }
 
+  /** The nodes draining now, with their deadlines (ms since the epoch) where given. */
+  drains(): { readonly nodeId: string; readonly deadline?: number }[] {
+    return [...this.draining].map((nodeId) => {
+      const deadline = this.nodes.get(nodeId)?.state.drain?.deadline;
+      return deadline !== undefined ? { nodeId, deadline: Date.parse(deadline) } : { nodeId };
+    });
+  }
+
   /** The deployment's degraded state as last recorded, undefined when it is not degraded. */
   degradedOf(namespace: string, name: string): DegradedEntry | undefined {
     return this.degradedByKey.get(`${namespace}/${name}`);
@@ -208,7 +227,7 @@ export class ClusterProjection {
   node(nodeId: string): NodeView | undefined {
     const entry = this.nodes.get(nodeId);
     if (!entry) return undefined;
-    const { facts, cordoned, liveness, unavailableRuntimes } = entry.state;
+    const { facts, cordoned, liveness, unavailableRuntimes, drain } = entry.state;
     return {
       nodeId,
       hostname: facts.hostname,
@@ -222,6 +241,7 @@ export class ClusterProjection {
         const reason = unavailableRuntimes[runtime];
         return reason === undefined ? [] : [{ runtime, reason }];
       }),
+      ...(drain ? { drain: { status: drain.status, since: entry.drainSince ?? epoch, ...(drain.deadline !== undefined ? { deadline: drain.deadline } : {}) } } : {}),
       allocations: this.entriesOn(nodeId).filter((e) => holdsResources(e.state)).length,
       revision: entry.revision,
     };
@@ -304,6 +324,7 @@ export class ClusterProjection {
         runtimes: state.facts.runtimes,
         unavailableRuntimes: state.facts.runtimes.filter((runtime) => state.unavailableRuntimes[runtime] !== undefined),
         capacity: state.facts.capacity,
+        ...(state.drain?.status === 'draining' ? { draining: state.drain.deadline !== undefined ? { deadline: Date.parse(state.drain.deadline) } : {} } : {}),
       }));
     const allocations: ClusterSnapshotData['allocations'][number][] = [];
     for (const [id, { state }] of this.allocations) {
@@ -319,6 +340,7 @@ export class ClusterProjection {
         resources: p.spec.resources,
         desired: state.desired,
         status: state.status,
+        ...(state.health !== undefined ? { health: state.health } : {}),
       });
     }
     const deployments = this.deploymentStates();

@@ -28,6 +28,23 @@ describe('Node aggregate', () => {
     ]);
   });
 
+  it('drains a node: cordons it, starts once per deadline, ends drained, and uncordon forgets the drain', () => {
+    const registered = run(absentNode, register());
+    const deadline = '2026-12-02T12:00:00.000Z';
+    expect(decideNode(registered, { type: 'DrainNode', nodeId: 'n1', deadline }).map((e) => e.type)).toEqual(['NodeCordoned', 'NodeDrainStarted']);
+    const draining = run(registered, { type: 'DrainNode', nodeId: 'n1', deadline });
+    expect(draining).toMatchObject({ cordoned: true, drain: { status: 'draining', deadline } });
+    expect(decideNode(draining, { type: 'DrainNode', nodeId: 'n1', deadline })).toEqual([]);
+    expect(decideNode(draining, { type: 'DrainNode', nodeId: 'n1' })).toEqual([{ type: 'NodeDrainStarted', data: {} }]);
+    const drained = run(draining, { type: 'MarkNodeDrained', nodeId: 'n1' });
+    expect(drained).toMatchObject({ cordoned: true, drain: { status: 'drained' } });
+    expect(decideNode(drained, { type: 'MarkNodeDrained', nodeId: 'n1' })).toEqual([]);
+    const back = run(drained, { type: 'UncordonNode', nodeId: 'n1' });
+    expect(back).toMatchObject({ cordoned: false });
+    expect(back).not.toHaveProperty('drain');
+    expect(() => decideNode(absentNode, { type: 'DrainNode', nodeId: 'n9' })).toThrow(NodeNotFound);
+  });
+
   it('cordons and uncordons idempotently, and refuses an unknown node', () => {
     const registered = run(absentNode, register());
     const cordoned = run(registered, { type: 'CordonNode', nodeId: 'n1' });

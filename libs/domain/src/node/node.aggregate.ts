@@ -27,7 +27,15 @@ export type NodeState =
       readonly cordoned: boolean;
       readonly liveness: 'ready' | 'lost';
       readonly unavailableRuntimes: Readonly<Partial<Record<Runtime, string>>>;
+      /** From `DrainNode` until uncordoned: `draining`, then `drained` once nothing wanted runs there. */
+      readonly drain?: NodeDrain;
     };
+
+/** A node's drain: its status and, when one was given, the deadline after which what is left is stopped. */
+export interface NodeDrain {
+  readonly status: 'draining' | 'drained';
+  readonly deadline?: string;
+}
 
 /** The state of a node whose stream has no event. */
 export const absentNode: NodeState = Object.freeze({ status: 'absent' });
@@ -40,7 +48,9 @@ export type NodeEvent =
   | { readonly type: 'NodeLost'; readonly data: EventDataOf<typeof NodeLost> }
   | { readonly type: 'NodeRecovered'; readonly data: Record<string, never> }
   | { readonly type: 'NodeRuntimeUnavailable'; readonly data: EventDataOf<typeof NodeRuntimeUnavailable> }
-  | { readonly type: 'NodeRuntimeAvailable'; readonly data: { readonly runtime: Runtime } };
+  | { readonly type: 'NodeRuntimeAvailable'; readonly data: { readonly runtime: Runtime } }
+  | { readonly type: 'NodeDrainStarted'; readonly data: { readonly deadline?: string } }
+  | { readonly type: 'NodeDrained'; readonly data: Record<string, never> };
 
 /** A command the Node aggregate decides on. `MarkNodeLost` and `MarkNodeAlive` come from the liveness monitor. */
 export type NodeCommand =
@@ -48,7 +58,9 @@ export type NodeCommand =
   | { readonly type: 'CordonNode'; readonly nodeId: string }
   | { readonly type: 'UncordonNode'; readonly nodeId: string }
   | { readonly type: 'MarkNodeLost'; readonly nodeId: string; readonly lastSeen: string; readonly timeoutMs: number }
-  | { readonly type: 'MarkNodeAlive'; readonly nodeId: string };
+  | { readonly type: 'MarkNodeAlive'; readonly nodeId: string }
+  | { readonly type: 'DrainNode'; readonly nodeId: string; readonly deadline?: string }
+  | { readonly type: 'MarkNodeDrained'; readonly nodeId: string };
 
 const nodeEventTypes: ReadonlySet<string> = new Set<NodeEvent['type']>([
   'NodeRegistered',
@@ -58,6 +70,8 @@ const nodeEventTypes: ReadonlySet<string> = new Set<NodeEvent['type']>([
   'NodeRecovered',
   'NodeRuntimeUnavailable',
   'NodeRuntimeAvailable',
+  'NodeDrainStarted',
+  'NodeDrained',
 ]);
 
 /** True when `event` is one of the Node aggregate's events. */
@@ -75,6 +89,8 @@ export class NodeNotFound extends PlatoError {
 /**
  * Decides what a command changes about one node. Pure; returns no events when the node already is
  * as asked (registering the same facts, cordoning a cordoned node, marking a lost node lost).
+ * A drain cordons the node (`NodeCordoned` unless it is) and starts (`NodeDrainStarted`, again only
+ * with another deadline); `MarkNodeDrained` ends it as `NodeDrained`; uncordon forgets it.
  * A lost node that registers or heartbeats again is `NodeRecovered`. A registration also carries
  * which runtimes do not answer: each change of that is `NodeRuntimeUnavailable` or
  * `NodeRuntimeAvailable` (a runtime the node no longer offers needs neither).
@@ -101,7 +117,7 @@ export function decideNode(state: NodeState, command: NodeCommand): NodeEvent[] 
     return events;
   }
   if (state.status === 'absent') {
-    if (command.type === 'MarkNodeLost' || command.type === 'MarkNodeAlive') return [];
+    if (command.type === 'MarkNodeLost' || command.type === 'MarkNodeAlive' || command.type === 'MarkNodeDrained') return [];
     throw new NodeNotFound(command.nodeId);
   }
   switch (command.type) {
@@ -113,6 +129,14 @@ export function decideNode(state: NodeState, command: NodeCommand): NodeEvent[] 
       return state.liveness === 'lost' ? [] : [{ type: 'NodeLost', data: { lastSeen: command.lastSeen, timeoutMs: command.timeoutMs } }];
     case 'MarkNodeAlive':
       return state.liveness === 'lost' ? [{ type: 'NodeRecovered', data: {} }] : [];
+    case 'DrainNode': {
+      if (state.drain?.status === 'draining' && state.drain.deadline === command.deadline) return [];
+      const events: NodeEvent[] = state.cordoned ? [] : [{ type: 'NodeCordoned', data: {} }];
+      events.push({ type: 'NodeDrainStarted', data: command.deadline !== undefined ? { deadline: command.deadline } : {} });
+      return events;
+    }
+    case 'MarkNodeDrained':
+      return state.drain?.status === 'draining' ? [{ type: 'NodeDrained', data: {} }] : [];
   }
 }
 
@@ -128,8 +152,14 @@ export function evolveNode(state: NodeState, event: NodeEvent): NodeState {
   switch (event.type) {
     case 'NodeCordoned':
       return { ...state, cordoned: true };
-    case 'NodeUncordoned':
-      return { ...state, cordoned: false };
+    case 'NodeUncordoned': {
+      const { drain: _, ...rest } = state;
+      return { ...rest, cordoned: false };
+    }
+    case 'NodeDrainStarted':
+      return { ...state, cordoned: true, drain: { status: 'draining', ...(event.data.deadline !== undefined ? { deadline: event.data.deadline } : {}) } };
+    case 'NodeDrained':
+      return state.drain ? { ...state, drain: { ...state.drain, status: 'drained' } } : state;
     case 'NodeLost':
       return { ...state, liveness: 'lost' };
     case 'NodeRecovered':

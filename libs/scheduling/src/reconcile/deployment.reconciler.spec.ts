@@ -93,6 +93,25 @@ describe('reconcile', () => {
     expect(due.delayed).toEqual([]);
   });
 
+  it('drains at most migrate.max_parallel serving replicas at a time, counting those not serving yet, and all past the deadline', () => {
+    const web = mockDeployment({ spec: { replicas: 4, migrate: { max_parallel: 2 } } });
+    const onA = [0, 1, 2, 3].map((slot) => allocationOf(web, 'a', slot, { status: 'running' }));
+    const drainingA = (nodeId: string) => (nodeId === 'a' ? {} : undefined);
+    const first = reconcile(web, onA, noneLost, 0, drainingA);
+    expect(summary(first)).toEqual({ stops: ['default-web-v1-0:drained', 'default-web-v1-1:drained'], kept: ['default-web-v1-2', 'default-web-v1-3'], missing: [0, 1] });
+    const moving = [allocationOf(web, 'b', 0, { id: 'new-0', status: 'pending' }), allocationOf(web, 'b', 1, { id: 'new-1', status: 'running' }), onA[2]!, onA[3]!];
+    expect(summary(reconcile(web, moving, noneLost, 0, drainingA)).stops).toEqual(['default-web-v1-2:drained']);
+    const overdue = reconcile(web, onA, noneLost, 10_000, () => ({ deadline: 5_000 }));
+    expect(overdue.stops).toHaveLength(4);
+  });
+
+  it('counts an unhealthy or unchecked replica of a deployment with a health check as not serving while draining', () => {
+    const web = mockDeployment({ spec: { replicas: 2, ports: [{ container: 80 }], health: { type: 'tcp', port: 80 } } });
+    const running = [allocationOf(web, 'a', 0, { status: 'running', health: 'healthy' }), allocationOf(web, 'b', 1, { status: 'running' })];
+    const result = reconcile(web, running, noneLost, 0, (nodeId) => (nodeId === 'a' ? {} : undefined));
+    expect(result.stops).toEqual([]);
+  });
+
   it('keeps one allocation per slot, the lowest id', () => {
     const web = mockDeployment({ spec: { replicas: 2 } });
     const allocations = [allocationOf(web, 'n1', 0, { id: 'b' }), allocationOf(web, 'n2', 0, { id: 'a' })];

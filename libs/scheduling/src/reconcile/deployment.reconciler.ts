@@ -55,6 +55,8 @@ const noVerdict: RescheduleVerdict = { slots: new Map(), avoidedNodes: new Set()
  *   live ones in the same slot, the one with the higher id is stopped;
  * - of the live allocations of the current version, those beyond `replicas` are stopped, highest
  *   slot first (ties: highest id first);
+ * - of the kept allocations on draining nodes, as many are stopped (`drained`) as keep the
+ *   deployment's unavailable replicas within `migrate.max_parallel` (see {@link drainStops});
  * - the lowest free slots are filled until `replicas` run; a slot that failed recently waits for
  *   its reschedule delay (`delayed`), and one that used up its attempts is not filled
  *   ({@link rescheduleVerdict} at `now`).
@@ -66,6 +68,7 @@ export function reconcile(
   allocations: readonly AllocationInfo[],
   nodeLost: (nodeId: string) => boolean,
   now = 0,
+  draining: (nodeId: string) => { readonly deadline?: number } | undefined = () => undefined,
 ): Reconciliation {
   const running = allocations.filter((allocation) => allocation.desired === 'run');
   if (!deployment || deployment.deleted) {
@@ -105,6 +108,11 @@ export function reconcile(
   live.sort(bySlot);
   const kept = live.slice(0, replicas);
   for (const allocation of live.slice(replicas).reverse()) stops.push({ allocation, reason: 'scaled-down' });
+  const drained = drainStops(deployment, kept, replicas - kept.length, draining, now);
+  for (const allocation of drained) {
+    stops.push({ allocation, reason: 'drained' });
+    kept.splice(kept.indexOf(allocation), 1);
+  }
   const taken = new Set(kept.map((allocation) => allocation.index));
   const missing: number[] = [];
   const delayed: DelayedSlot[] = [];
@@ -118,4 +126,43 @@ export function reconcile(
     else missing.push(slot);
   }
   return { stops, kept, missing, recovered: recovered.filter((allocation) => kept.includes(allocation)), delayed, verdict };
+}
+
+/**
+ * Whether an allocation serves: running and, when its spec has a health check, healthy. What a
+ * drain counts as available.
+ */
+export function serves(allocation: AllocationInfo, spec: DeploymentInfo['spec']): boolean {
+  return allocation.status === 'running' && (!spec.health || allocation.health === 'healthy');
+}
+
+/**
+ * Which kept allocations on draining nodes to stop now (Nomad's drainer): the deployment may have
+ * at most `migrate.max_parallel` replicas that do not serve — missing ones (`vacant`) and kept
+ * ones not yet running or healthy — so serving allocations are stopped, lowest slot first, only
+ * within that budget, and the next only once a replacement serves. Ones that do not serve anyway
+ * are stopped at once; past its node's deadline every one is.
+ */
+function drainStops(
+  deployment: DeploymentInfo,
+  kept: readonly AllocationInfo[],
+  vacant: number,
+  draining: (nodeId: string) => { readonly deadline?: number } | undefined,
+  now: number,
+): AllocationInfo[] {
+  const onDraining = kept.filter((allocation) => draining(allocation.nodeId) !== undefined);
+  if (onDraining.length === 0) return [];
+  let budget = deployment.spec.migrate.max_parallel - vacant - kept.filter((allocation) => !serves(allocation, deployment.spec)).length;
+  const stops: AllocationInfo[] = [];
+  for (const allocation of onDraining) {
+    const deadline = draining(allocation.nodeId)?.deadline;
+    const overdue = deadline !== undefined && now >= deadline;
+    const serving = serves(allocation, deployment.spec);
+    if (overdue || !serving) stops.push(allocation);
+    else if (budget > 0) {
+      stops.push(allocation);
+      budget--;
+    }
+  }
+  return stops;
 }
