@@ -234,6 +234,15 @@ describe('gateway on a real nats-server and a real state-server', () => {
     expect((await call('GET', '/v1/nodes/nope')).status).toBe(404);
   });
 
+  it('drains a node with a deadline and refuses a deadline that is not a duration, naming it', async () => {
+    const refused = await call('POST', '/v1/nodes/n1/drain?deadline=soon');
+    expect(refused).toMatchObject({ status: 400, body: { code: 'CONTRACT_VIOLATION', details: { issues: [{ path: 'deadline', message: "must be a duration: '500ms', '5s', '1m' or '1h'" }] } } });
+    expect(await call('POST', '/v1/nodes/n1/drain?deadline=5m')).toMatchObject({ status: 200, body: { events: [{ type: 'NodeCordoned' }, { type: 'NodeDrainStarted' }] } });
+    await eventually(async () => expect((await call('GET', '/v1/nodes/n1')).body['drain']).toMatchObject({ status: expect.stringMatching(/^(draining|drained)$/), deadline: expect.any(String) }));
+    expect(await call('POST', '/v1/nodes/n1/uncordon')).toMatchObject({ status: 200, body: { events: [{ type: 'NodeUncordoned' }] } });
+    expect((await call('POST', '/v1/nodes/nope/drain')).status).toBe(404);
+  });
+
   it('lists allocations and refuses a bad filter', async () => {
     const all = await call<{ items: unknown[] }>('GET', '/v1/allocations?namespace=default&all=true');
     expect(all.status).toBe(200);
@@ -299,7 +308,7 @@ describe('gateway on a real nats-server and a real state-server', () => {
     expect(result.valid).toBe(true);
 
     const routes = gatewayControllers.flatMap(apiRoutesOf).map((route) => `${route.method} ${openApiPath(route.path)}`);
-    expect(routes).toHaveLength(15);
+    expect(routes).toHaveLength(16);
     const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual([...routes].sort());
     expect(documented).toEqual(

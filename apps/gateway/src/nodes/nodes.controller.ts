@@ -1,7 +1,8 @@
-import { Controller, Headers, Inject, Param } from '@nestjs/common';
+import { Controller, Headers, Inject, Param, Query } from '@nestjs/common';
 import { NodeId } from '@plato/contracts';
 import { idempotencyKeyHeader, idempotencyKeyParameter } from '../http/command-id.js';
 import { ApiRoute } from '../openapi/api-route.decorator.js';
+import { DrainQuery } from '../openapi/http.schemas.js';
 import { NodesService } from './nodes.service.js';
 
 const nodeParams = { id: NodeId };
@@ -45,6 +46,21 @@ export class NodesController {
   })
   cordon(@Param('id') nodeId: string, @Headers(idempotencyKeyHeader) key: string | undefined) {
     return this.nodes.cordon(nodeId, key);
+  }
+
+  @ApiRoute('POST', 'v1/nodes/:id/drain', {
+    operationId: 'drainNode',
+    summary: 'Cordon a node and move its allocations elsewhere',
+    description: 'Each deployment keeps at most `migrate.max_parallel` replicas not serving; after `deadline`, what is left is stopped. `NodeDrained` follows once the node is empty.',
+    tag: 'nodes',
+    params: nodeParams,
+    query: DrainQuery,
+    headers: idempotencyKeyParameter,
+    response: { component: 'CommandAccepted', description: '`NodeCordoned` (if it was not) and `NodeDrainStarted`, or none if it drains with that deadline already.' },
+    errors: [400, 404, 409, 503],
+  })
+  drain(@Param('id') nodeId: string, @Query() query: unknown, @Headers(idempotencyKeyHeader) key: string | undefined) {
+    return this.nodes.drain(nodeId, query, key);
   }
 
   @ApiRoute('POST', 'v1/nodes/:id/uncordon', {

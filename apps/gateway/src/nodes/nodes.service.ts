@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CordonNode, GetNode, ListNodes, UncordonNode, type ReplyOf } from '@plato/contracts';
+import { CordonNode, DrainNode, GetNode, ListNodes, UncordonNode, parseDurationMs, parseOrThrow, type ReplyOf } from '@plato/contracts';
+import { DrainQuery } from '../openapi/http.schemas.js';
 import { ControlPlaneClient } from '../control-plane.client.js';
 import { commandIdOf } from '../http/command-id.js';
 
@@ -23,7 +24,14 @@ export class NodesService {
     return this.controlPlane.send(CordonNode, { commandId: commandIdOf(idempotencyKey), nodeId });
   }
 
-  /** Returns the node to scheduling. */
+  /** Cordons the node and moves its allocations elsewhere; `query.deadline` bounds how long. */
+  drain(nodeId: string, query: unknown, idempotencyKey: string | undefined): Promise<ReplyOf<typeof DrainNode>> {
+    const { deadline } = parseOrThrow(DrainQuery, query, 'query');
+    const deadlineMs = deadline === undefined ? undefined : parseDurationMs(deadline);
+    return this.controlPlane.send(DrainNode, { commandId: commandIdOf(idempotencyKey), nodeId, ...(deadlineMs !== undefined ? { deadlineMs } : {}) });
+  }
+
+  /** Returns the node to scheduling (and ends a drain). */
   uncordon(nodeId: string, idempotencyKey: string | undefined): Promise<ReplyOf<typeof UncordonNode>> {
     return this.controlPlane.send(UncordonNode, { commandId: commandIdOf(idempotencyKey), nodeId });
   }

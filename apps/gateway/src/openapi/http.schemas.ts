@@ -13,6 +13,7 @@ import {
   NodeView,
   ScaleDeployment,
   StreamHistory,
+  parseDurationMs,
 } from '@plato/contracts';
 import { z } from 'zod';
 
@@ -60,6 +61,15 @@ export const AllocationListQuery = z.strictObject({
   deployment: ListAllocations.schema.shape.deployment,
   node: ListAllocations.schema.shape.nodeId,
   all: z.enum(['true', 'false']).optional(),
+});
+
+/** Query of `POST /v1/nodes/{id}/drain`: the deadline, a duration (`30s`, `5m`) or milliseconds. */
+export const DrainQuery = z.strictObject({
+  deadline: z
+    .string()
+    .refine((text) => parseDurationMs(text) !== undefined, "must be a duration: '500ms', '5s', '1m' or '1h'")
+    .optional()
+    .describe('after it, what is left on the node is stopped at once'),
 });
 
 /** Query of `GET /v1/events`: resume after a position, and keep only streams under a prefix. */
