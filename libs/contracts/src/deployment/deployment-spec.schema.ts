@@ -62,6 +62,15 @@ export const RescheduleSpec = z
 /** A complete reschedule policy (durations in milliseconds). */
 export type RescheduleSpec = z.output<typeof RescheduleSpec>;
 
+/**
+ * How a new version replaces the running one (Nomad's update block): `max_parallel` replicas at a
+ * time, each batch once the new replicas serve (run, and pass the health check when there is one).
+ * Without it, a new version replaces every replica at once.
+ */
+export const UpdateSpec = z.strictObject({
+  max_parallel: z.int().min(1).max(10_000).default(1).describe('replicas replaced at once: at most this many not serving'),
+});
+
 /** How a drain moves the deployment's replicas off a node (Nomad's migrate block). */
 export const MigrateSpec = z.strictObject({
   max_parallel: z.int().min(1).max(10_000).default(1).describe('replicas moved at once: at most this many unavailable'),
@@ -95,6 +104,7 @@ export const DeploymentSpec = z
       interval: rescheduleDefaults.intervalMs,
       attempts: rescheduleDefaults.attempts,
     }),
+    update: UpdateSpec.optional().describe('roll a new version out max_parallel replicas at a time; all at once without it'),
     migrate: MigrateSpec.default({ max_parallel: 1 }),
     health: HealthCheckSpec.optional().describe('a check the agent runs against each running container'),
   })

@@ -112,6 +112,26 @@ describe('reconcile', () => {
     expect(result.stops).toEqual([]);
   });
 
+  it('rolls a new version out max_parallel replicas at a time with an update block, the next batch once the new ones serve', () => {
+    const v1 = mockDeployment({ spec: { replicas: 4 } });
+    const v2 = mockDeployment({ version: 2, spec: { replicas: 4, image: 'plato/busybox:2', update: { max_parallel: 2 } } });
+    const old = [0, 1, 2, 3].map((slot) => allocationOf(v1, 'n1', slot, { status: 'running' }));
+    expect(summary(reconcile(v2, old, noneLost))).toEqual({ stops: ['default-web-v1-0:outdated', 'default-web-v1-1:outdated'], kept: [], missing: [0, 1] });
+    const starting = [allocationOf(v2, 'n1', 0, { status: 'pending' }), allocationOf(v2, 'n1', 1, { status: 'running' }), old[2]!, old[3]!];
+    expect(summary(reconcile(v2, starting, noneLost))).toEqual({ stops: ['default-web-v1-2:outdated'], kept: ['default-web-v2-0', 'default-web-v2-1'], missing: [2] });
+    const broken = [allocationOf(v2, 'n1', 0, { status: 'failed' }), allocationOf(v2, 'n1', 1, { status: 'pending' }), old[2]!, old[3]!];
+    expect(summary(reconcile(v2, broken, noneLost)).stops).toEqual(['default-web-v2-0:terminal']);
+  });
+
+  it('replaces an old replica that does not serve at once, and every one without an update block', () => {
+    const v1 = mockDeployment({ spec: { replicas: 2 } });
+    const rolling = mockDeployment({ version: 2, spec: { replicas: 2, image: 'plato/busybox:2', update: { max_parallel: 1 } } });
+    const old = [allocationOf(v1, 'n1', 0, { status: 'running' }), allocationOf(v1, 'n1', 1, { status: 'running', health: 'unhealthy' })];
+    expect(summary(reconcile(rolling, old, noneLost))).toEqual({ stops: ['default-web-v1-1:outdated'], kept: [], missing: [1] });
+    const allAtOnce = mockDeployment({ version: 2, spec: { replicas: 2, image: 'plato/busybox:2' } });
+    expect(summary(reconcile(allAtOnce, [old[0]!, { ...old[1]!, health: 'healthy' }], noneLost)).stops).toHaveLength(2);
+  });
+
   it('keeps one allocation per slot, the lowest id', () => {
     const web = mockDeployment({ spec: { replicas: 2 } });
     const allocations = [allocationOf(web, 'n1', 0, { id: 'b' }), allocationOf(web, 'n2', 0, { id: 'a' })];

@@ -55,6 +55,8 @@ const noVerdict: RescheduleVerdict = { slots: new Map(), avoidedNodes: new Set()
  *   live ones in the same slot, the one with the higher id is stopped;
  * - of the live allocations of the current version, those beyond `replicas` are stopped, highest
  *   slot first (ties: highest id first);
+ * - with an `update` block, allocations of an older version are replaced a batch at a time
+ *   ({@link rollingStops}): the rest keep their slots until the new replicas serve;
  * - of the kept allocations on draining nodes, as many are stopped (`drained`) as keep the
  *   deployment's unavailable replicas within `migrate.max_parallel` (see {@link drainStops});
  * - the lowest free slots are filled until `replicas` run; a slot that failed recently waits for
@@ -83,6 +85,8 @@ export function reconcile(
   const stops: StopDecision[] = [];
   const live: AllocationInfo[] = [];
   const returning: AllocationInfo[] = [];
+  const old: AllocationInfo[] = [];
+  const rolling = deployment.spec.update !== undefined;
   for (const allocation of [...running].sort(bySlot)) {
     if (nodeLost(allocation.nodeId)) continue;
     if (allocation.status === 'lost') {
@@ -91,7 +95,8 @@ export function reconcile(
       continue;
     }
     const reason = staleReason(allocation, deployment.version) ?? (live.at(-1)?.index === allocation.index ? 'duplicate' : undefined);
-    if (reason) stops.push({ allocation, reason });
+    if (reason === 'outdated' && rolling) old.push(allocation);
+    else if (reason) stops.push({ allocation, reason });
     else live.push(allocation);
   }
   const held = new Set(live.map((allocation) => allocation.index));
@@ -113,10 +118,12 @@ export function reconcile(
     stops.push({ allocation, reason: 'drained' });
     kept.splice(kept.indexOf(allocation), 1);
   }
-  const taken = new Set(kept.map((allocation) => allocation.index));
+  const rolled = rollingStops(deployment, kept, old);
+  for (const allocation of rolled.stops) stops.push({ allocation, reason: 'outdated' });
+  const taken = new Set([...kept, ...rolled.held].map((allocation) => allocation.index));
   const missing: number[] = [];
   const delayed: DelayedSlot[] = [];
-  let free = replicas - kept.length;
+  let free = replicas - kept.length - rolled.held.length;
   for (let slot = 0; free > 0; slot++) {
     if (taken.has(slot)) continue;
     free--;
@@ -165,4 +172,40 @@ function drainStops(
     }
   }
   return stops;
+}
+
+/**
+ * A rolling update's next batch (Nomad's update block, stop-first): of the live allocations of
+ * older versions (`old`, by slot), those whose slot a current one holds already, or beyond the
+ * replica count, are stopped; of the others, those that do not serve anyway (not running, or
+ * unhealthy) are stopped at once, and serving ones only while the deployment keeps at most
+ * `update.max_parallel` replicas not serving — vacant slots, and current and old replicas not
+ * serving, count. The rest are `held`: they keep serving in their slot until a later plan.
+ */
+function rollingStops(deployment: DeploymentInfo, kept: readonly AllocationInfo[], old: readonly AllocationInfo[]): { stops: AllocationInfo[]; held: AllocationInfo[] } {
+  if (old.length === 0) return { stops: [], held: [] };
+  const replicas = deployment.spec.replicas;
+  const held = new Set(kept.map((allocation) => allocation.index));
+  const stops: AllocationInfo[] = [];
+  const candidates: AllocationInfo[] = [];
+  for (const allocation of old) {
+    if (held.has(allocation.index) || allocation.index >= replicas) stops.push(allocation);
+    else {
+      held.add(allocation.index);
+      candidates.push(allocation);
+    }
+  }
+  const oldServes = (allocation: AllocationInfo): boolean => allocation.status === 'running' && allocation.health !== 'unhealthy';
+  const vacant = replicas - kept.length - candidates.length;
+  const notServing = kept.filter((allocation) => !serves(allocation, deployment.spec)).length + candidates.filter((allocation) => !oldServes(allocation)).length;
+  let budget = (deployment.spec.update?.max_parallel ?? replicas) - vacant - notServing;
+  const keep: AllocationInfo[] = [];
+  for (const allocation of candidates) {
+    if (!oldServes(allocation)) stops.push(allocation);
+    else if (budget > 0) {
+      stops.push(allocation);
+      budget--;
+    } else keep.push(allocation);
+  }
+  return { stops, held: keep };
 }
