@@ -19,6 +19,7 @@ describe('DeploymentSpec', () => {
       strategy: 'binpack',
       restart: { policy: 'always' },
       reschedule: { delay: 5_000, max_delay: 300_000, interval: 3_600_000, attempts: 0 },
+      migrate: { max_parallel: 1 },
     });
   });
 
