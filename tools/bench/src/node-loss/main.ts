@@ -346,7 +346,7 @@ async function main(): Promise<number> {
         if (removed > 0) log(`removed ${removed} leftover container(s) labelled ${label}`);
       }
       await rm(stateDir, { recursive: true, force: true });
-      log(`stopped ${started.length} agent(s) and plato up (pid ${up?.pids['cli'] ?? '-'}), removed ${stateDir}`);
+      log(`stopped the ${started.length} agent process(es) it started and plato up (pid ${up?.pids['cli'] ?? '-'}), removed ${stateDir}`);
     },
     onFailure: async () => {
       if (up) log(`plato up said:\n${up.log.slice(-3000)}`);
