@@ -18,6 +18,7 @@
  * exactly the containers of this run's node ids and run label are removed.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -47,6 +48,8 @@ interface Trial {
   replacedMs: number;
   /** The same, by the bench's clock when it received the last AllocationStarted. */
   seenMs: number;
+  /** Every replacement's published port answered HTTP on 127.0.0.1, by the bench's clock. */
+  answeredMs: number;
   lostAtMs: number;
   lastPlacedMs: number;
   /** NodeLost's `timeoutMs`: the detection floor. */
@@ -85,6 +88,7 @@ function summarize(trials: Trial[]): Results['summary'] {
   const columns: Record<string, (t: Trial) => number> = {
     replacedMs: (t) => t.replacedMs,
     seenMs: (t) => t.seenMs,
+    answeredMs: (t) => t.answeredMs,
     detectionMs: (t) => t.lostAtMs,
     placementMs: (t) => t.lastPlacedMs - t.lostAtMs,
     startMs: (t) => t.replacedMs - t.lastPlacedMs,
@@ -123,7 +127,7 @@ function report(r: Results): string {
       `${r.trials.length} trials, ${s.misses} miss(es) (bound ${r.options.trialTimeoutSeconds} s)`,
   );
   out.push('');
-  const rows = [['trial', 'victim', 'lost', 'kill → replacement started (log)', 'seen by bench', 'kill → NodeLost', 'NodeLost → placed', 'placed → started', 'recover', 'docker run -d', 'miss']];
+  const rows = [['trial', 'victim', 'lost', 'kill → replacement started (log)', 'seen by bench', 'HTTP answers', 'kill → NodeLost', 'NodeLost → placed', 'placed → started', 'recover', 'docker run -d', 'miss']];
   for (const t of r.trials) {
     rows.push([
       String(t.trial),
@@ -131,6 +135,7 @@ function report(r: Results): string {
       String(t.lost),
       secs(t.replacedMs),
       secs(t.seenMs),
+      secs(t.answeredMs),
       secs(t.lostAtMs),
       secs(t.lastPlacedMs - t.lostAtMs),
       secs(t.replacedMs - t.lastPlacedMs),
@@ -149,6 +154,7 @@ function report(r: Results): string {
       ['', 'median / max (s)'],
       ['kill → replacement started (log)', mm('replacedMs')],
       ['kill → replacement seen by bench', mm('seenMs')],
+      ['kill → replacements answer HTTP', mm('answeredMs')],
       ['  kill → NodeLost (detection)', mm('detectionMs')],
       ['  NodeLost → last replacement placed', mm('placementMs')],
       ['  placed → started', mm('startMs')],
@@ -185,6 +191,7 @@ async function trial(b: Bench, n: number, victim: string, zone: string, floorSpe
     lost: onVictim.length,
     replacedMs: Number.NaN,
     seenMs: Number.NaN,
+    answeredMs: Number.NaN,
     lostAtMs: Number.NaN,
     lastPlacedMs: Number.NaN,
     timeoutMs: Number.NaN,
@@ -211,6 +218,9 @@ async function trial(b: Bench, n: number, victim: string, zone: string, floorSpe
       seenMs: Math.max(...replacements.map((a) => a.startedSeenAt)) - killedAt,
       timeoutMs,
     });
+    const ports = replacements.flatMap((a) => a.ports);
+    await waitUntil(async () => (await Promise.all(ports.map(answers))).every(Boolean), killedAt + bound, 'the replacements answering HTTP');
+    result.answeredMs = Date.now() - killedAt;
   } catch (error) {
     result.miss = error instanceof Error ? error.message : String(error);
   }
@@ -228,6 +238,17 @@ async function trial(b: Bench, n: number, victim: string, zone: string, floorSpe
 async function staleLeft(docker: DockerEngine, allocIds: string[]): Promise<number> {
   const counts = await Promise.all(allocIds.map(async (allocId) => (await docker.list(`plato.alloc=${allocId}`)).length));
   return counts.reduce((a, b) => a + b, 0);
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = get({ host: '127.0.0.1', port, path: '/', timeout: 1_000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
 }
 
 async function waitUntil(probe: () => Promise<boolean>, deadline: number, what: string): Promise<void> {
@@ -314,7 +335,7 @@ async function main(): Promise<number> {
         log(
           t.miss
             ? `trial ${t.trial} (${victim}): MISS ${t.miss}`
-            : `trial ${t.trial} (${victim}, ${t.lost} lost): replaced ${secs(t.replacedMs)} s (seen ${secs(t.seenMs)} s; NodeLost ${secs(t.lostAtMs)}, placed ${secs(t.lastPlacedMs)}), recovered ${secs(t.recoverMs)} s, docker run -d ${secs(t.dockerRunMs)} s`,
+            : `trial ${t.trial} (${victim}, ${t.lost} lost): replaced ${secs(t.replacedMs)} s (seen ${secs(t.seenMs)} s, HTTP ${secs(t.answeredMs)} s; NodeLost ${secs(t.lostAtMs)}, placed ${secs(t.lastPlacedMs)}), recovered ${secs(t.recoverMs)} s, docker run -d ${secs(t.dockerRunMs)} s`,
         );
       }
       const results: Results = {
