@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AllocationView, NodeView } from '@plato/contracts';
 import { newRunId, type ServiceProcess } from '@plato/testing';
-import { PlatoCluster, buildPlatoAndImage } from './plato-cluster.harness.js';
+import { PlatoCluster, buildPlatoAndImage, httpdSpecLines } from './plato-cluster.harness.js';
 
 interface HistoryEntry {
   position: number;
@@ -54,19 +54,14 @@ describe('drain: a node is emptied max_parallel replicas at a time, each replace
     const spec = join(cluster.stateDir, 'web.yaml');
     await writeFile(
       spec,
-      [
-        'name: web',
-        'image: plato/busybox:latest',
-        'command: ["busybox", "httpd"]',
-        'args: ["-f", "-p", "8080", "-h", "/www"]',
+      httpdSpecLines('web', [
         'replicas: 4',
         'resources: { cpu: 100, memory: 32 }',
         'ports: [{ name: http, container: 8080 }]',
         'constraints: ["zone in (a, b)"]',
         'health: { type: http, port: http, path: /, interval: 500ms, grace: 0s }',
         'migrate: { max_parallel: 2 }',
-        '',
-      ].join('\n'),
+      ]).join('\n'),
     );
     expect((await cluster.plato('apply', '-f', spec, '--wait', '--timeout', '30')).code).toBe(0);
     const before = await cluster.waitFor('four healthy replicas on A', async () => {

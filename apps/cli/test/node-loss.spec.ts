@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { AllocationView, NodeView } from '@plato/contracts';
 import type { ContainerInfo } from '@plato/runtime';
 import { newRunId, type ServiceProcess } from '@plato/testing';
-import { PlatoCluster, buildPlatoAndImage } from './plato-cluster.harness.js';
+import { PlatoCluster, buildPlatoAndImage, httpdSpecLines } from './plato-cluster.harness.js';
 
 /** The state-server's default liveness timeout (PLATO_NODE_TIMEOUT_MS), which `plato up` keeps. */
 const nodeTimeoutMs = 3_000;
@@ -87,18 +87,13 @@ describe('node loss: a node that stops heartbeating is marked lost and its alloc
     const spec = join(cluster.stateDir, 'web.yaml');
     await writeFile(
       spec,
-      [
-        'name: web',
-        'image: plato/busybox:latest',
-        'command: ["busybox", "httpd"]',
-        'args: ["-f", "-p", "8080", "-h", "/www"]',
+      httpdSpecLines('web', [
         'replicas: 2',
         'resources: { cpu: 100, memory: 48 }',
         'ports: [{ container: 8080 }]',
         'constraints: ["zone in (a, b)"]',
         'strategy: spread',
-        '',
-      ].join('\n'),
+      ]).join('\n'),
     );
     const applied = await plato('apply', '-f', spec, '--wait', '--timeout', '30');
     expect(applied.stderr).toBe('');

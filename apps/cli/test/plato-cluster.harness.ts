@@ -107,3 +107,11 @@ export class PlatoCluster {
     await rm(this.stateDir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The YAML lines of a deployment `name` serving the test image's /www with busybox httpd on
+ * container port 8080; `more` are appended (replicas, ports, health, …).
+ */
+export function httpdSpecLines(name: string, more: readonly string[]): string[] {
+  return [`name: ${name}`, 'image: plato/busybox:latest', 'command: ["busybox", "httpd"]', 'args: ["-f", "-p", "8080", "-h", "/www"]', ...more, ''];
+}

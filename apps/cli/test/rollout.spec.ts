@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AllocationView } from '@plato/contracts';
 import { newRunId } from '@plato/testing';
-import { PlatoCluster, buildPlatoAndImage } from './plato-cluster.harness.js';
+import { PlatoCluster, buildPlatoAndImage, httpdSpecLines } from './plato-cluster.harness.js';
 
 interface HistoryEntry {
   position: number;
@@ -27,19 +27,14 @@ describe('rollout: a new version replaces max_parallel replicas at a time, each 
   const write = (greeting: string, path = '/') =>
     writeFile(
       spec,
-      [
-        'name: web',
-        'image: plato/busybox:latest',
-        'command: ["busybox", "httpd"]',
-        'args: ["-f", "-p", "8080", "-h", "/www"]',
+      httpdSpecLines('web', [
         `env: { GREETING: ${greeting} }`,
         'replicas: 4',
         'resources: { cpu: 100, memory: 32 }',
         'ports: [{ name: http, container: 8080 }]',
         `health: { type: http, port: http, path: ${path}, interval: 500ms, grace: 0s, failures: 2 }`,
         'update: { max_parallel: 2 }',
-        '',
-      ].join('\n'),
+      ]).join('\n'),
     );
   const healthy = (version: number) => async () => {
     const items = (await allocs()).filter((a) => a.desired === 'run' && a.version === version && a.health?.status === 'healthy');
