@@ -123,6 +123,12 @@ export function checkPlan(view: PlanCheckView, plan: PlanPayload): PlanCheck {
   }
 
   const room = new Map<string, ResourceAmount>();
+  const takeRoom = (nodeId: string, capacity: ResourceAmount, need: ResourceAmount): ResourceAmount | undefined => {
+    const free = room.get(nodeId) ?? subtract(add(capacity, freed.get(nodeId)), view.allocated(nodeId));
+    if (free.cpu < need.cpu || free.memory < need.memory) return free;
+    room.set(nodeId, subtract(free, need));
+    return undefined;
+  };
   const placedFor = new Map<string, number>();
   const seenIds = new Set<string>();
   const placements: AllocationPlacement[] = [];
@@ -159,10 +165,8 @@ export function checkPlan(view: PlanCheckView, plan: PlanPayload): PlanCheck {
     else if (node.cordoned) failed = `node ${nodeId} is cordoned`;
     else if (!node.facts.runtimes.includes(current.spec.runtime)) failed = `node ${nodeId} lacks runtime ${current.spec.runtime}`;
     else {
-      const free = room.get(nodeId) ?? subtract(add(node.facts.capacity, freed.get(nodeId)), view.allocated(nodeId));
-      if (free.cpu < need.cpu || free.memory < need.memory) {
-        failed = `node ${nodeId} lacks room: needs ${need.cpu}m CPU and ${need.memory} MiB, has ${free.cpu}m and ${free.memory} MiB free`;
-      } else room.set(nodeId, subtract(free, need));
+      const short = takeRoom(nodeId, node.facts.capacity, need);
+      if (short) failed = `node ${nodeId} lacks room: needs ${need.cpu}m CPU and ${need.memory} MiB, has ${short.cpu}m and ${short.memory} MiB free`;
     }
     if (failed) {
       reasons.push({ nodeId, deployment, reason: failed });
@@ -187,10 +191,9 @@ export function checkPlan(view: PlanCheckView, plan: PlanPayload): PlanCheck {
     else if (!current || current.deleted || current.version !== p.version) failed = `allocation ${allocId} to recover runs version ${p.version}, not the current version of ${deployment}`;
     else if (!node || node.liveness !== 'ready') failed = `node ${nodeId} of allocation ${allocId} to recover is ${node ? node.liveness : 'not registered'}`;
     else {
-      const free = room.get(nodeId) ?? subtract(add(node.facts.capacity, freed.get(nodeId)), view.allocated(nodeId));
       const need = p.spec.resources;
-      if (free.cpu < need.cpu || free.memory < need.memory) failed = `node ${nodeId} lacks room to recover ${allocId}: needs ${need.cpu}m CPU and ${need.memory} MiB, has ${free.cpu}m and ${free.memory} MiB free`;
-      else room.set(nodeId, subtract(free, need));
+      const short = takeRoom(nodeId, node.facts.capacity, need);
+      if (short) failed = `node ${nodeId} lacks room to recover ${allocId}: needs ${need.cpu}m CPU and ${need.memory} MiB, has ${short.cpu}m and ${short.memory} MiB free`;
     }
     if (failed) {
       reasons.push({ nodeId, ...(deployment ? { deployment } : {}), reason: failed });
