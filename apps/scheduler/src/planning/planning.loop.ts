@@ -109,7 +109,7 @@ export class PlanningLoop {
         this.projection.apply(event);
         const caughtUp = this.behind && this.projection.position >= this.waitFor;
         if (caughtUp) this.behind = false;
-        if (!caughtUp && allocation !== undefined && !changesPlanningInput(before, this.projection.allocation(allocation)) && this.projection.drains().length === 0) return;
+        if (!caughtUp && allocation !== undefined && !changesPlanningInput(before, this.projection.allocation(allocation)) && !this.projection.anyDraining) return;
         if (this.options.leadership.isLeader()) this.trigger(this.options.debounceMs);
       },
       { fromPosition: 'start' },

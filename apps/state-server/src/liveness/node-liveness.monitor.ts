@@ -76,13 +76,9 @@ export class NodeLivenessMonitor implements OnApplicationBootstrap, OnModuleDest
     const nodes = projection.nodeList().map((node) => ({ nodeId: node.nodeId, state: node.state }));
     const overdue = overdueNodes({ nodes, lastSeen: this.lastSeen, startedAt: this.startedAt, now: this.clock.now(), timeoutMs: this.config.nodeTimeoutMs });
     const lostWithAllocations = nodes.filter((node) => node.state === 'lost' && projection.liveAllocationsOn(node.nodeId).length > 0);
-    const drained = projection.nodeList().filter((node) => node.drain?.status === 'draining' && projection.liveAllocationsOn(node.nodeId).length === 0);
+    const drained = projection.drains().filter(({ nodeId }) => projection.liveAllocationsOn(nodeId).length === 0);
     await Promise.all([
-      ...drained.map(({ nodeId, revision }) =>
-        this.queue.run(nodeId, () =>
-          this.runner.execute(nodeDecider, { stream: Streams.node(nodeId), command: { type: 'MarkNodeDrained', nodeId }, commandId: `drained:${nodeId}:${revision}` }),
-        ),
-      ),
+      ...drained.map(({ nodeId }) => this.queue.run(nodeId, () => this.markDrained(nodeId))),
       ...overdue.map(({ nodeId }) => this.queue.run(nodeId, () => this.markLost(nodeId))),
       ...lostWithAllocations.map(({ nodeId }) => this.queue.run(nodeId, () => this.markAllocationsLost(nodeId))),
     ]);
@@ -116,6 +112,11 @@ export class NodeLivenessMonitor implements OnApplicationBootstrap, OnModuleDest
         }),
       ),
     );
+  }
+
+  private async markDrained(nodeId: string): Promise<void> {
+    const revision = (await this.readModel.caughtUp()).node(nodeId)?.revision ?? 0;
+    await this.runner.execute(nodeDecider, { stream: Streams.node(nodeId), command: { type: 'MarkNodeDrained', nodeId }, commandId: `drained:${nodeId}:${revision}` });
   }
 
   private async recover(nodeId: string): Promise<void> {

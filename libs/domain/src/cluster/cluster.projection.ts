@@ -198,6 +198,11 @@ export class ClusterProjection {
     this.failures.set(key, list);
   }
 
+  /** Whether any node drains now (constant time; for the scheduler's per-event trigger). */
+  get anyDraining(): boolean {
+    return this.draining.size > 0;
+  }
+
   /** The nodes draining now, with their deadlines (ms since the epoch) where given. */
   drains(): { readonly nodeId: string; readonly deadline?: number }[] {
     return [...this.draining].map((nodeId) => {
