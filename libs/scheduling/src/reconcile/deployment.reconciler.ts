@@ -111,13 +111,11 @@ export function reconcile(
     live.push(allocation);
   }
   live.sort(bySlot);
-  const kept = live.slice(0, replicas);
+  const wanted = live.slice(0, replicas);
   for (const allocation of live.slice(replicas).reverse()) stops.push({ allocation, reason: 'scaled-down' });
-  const drained = drainStops(deployment, kept, replicas - kept.length, draining, now);
-  for (const allocation of drained) {
-    stops.push({ allocation, reason: 'drained' });
-    kept.splice(kept.indexOf(allocation), 1);
-  }
+  const drained = new Set(drainStops(deployment, wanted, replicas - wanted.length, draining, now));
+  for (const allocation of drained) stops.push({ allocation, reason: 'drained' });
+  const kept = drained.size > 0 ? wanted.filter((allocation) => !drained.has(allocation)) : wanted;
   const rolled = rollingStops(deployment, kept, old);
   for (const allocation of rolled.stops) stops.push({ allocation, reason: 'outdated' });
   const taken = new Set([...kept, ...rolled.held].map((allocation) => allocation.index));
@@ -132,7 +130,8 @@ export function reconcile(
     if (failed && failed.dueAt > now) delayed.push({ index: slot, until: failed.dueAt });
     else missing.push(slot);
   }
-  return { stops, kept, missing, recovered: recovered.filter((allocation) => kept.includes(allocation)), delayed, verdict };
+  const keptSet = recovered.length > 0 ? new Set(kept) : undefined;
+  return { stops, kept, missing, recovered: keptSet ? recovered.filter((allocation) => keptSet.has(allocation)) : recovered, delayed, verdict };
 }
 
 /**
