@@ -19,6 +19,7 @@ import {
 import { request } from '@plato/messaging';
 import type { CliContext } from '../cli.context.js';
 import { renderTable } from '../table.format.js';
+import { pollUntilDone } from './wait.watcher.js';
 
 /** `plato get nodes [ID]`: the nodes with their state, capacity and what is allocated on them. */
 export async function getNodes(context: CliContext, id: string | undefined): Promise<void> {
@@ -149,18 +150,17 @@ export async function drainCommand(context: CliContext, nodeId: string | undefin
   const nc = await context.connect();
   const { deadlineMs, wait, timeoutSeconds, output } = context.options;
   const reply: ReplyOf<typeof DrainNode> = await request(nc, DrainNode, { commandId: context.commandId(), nodeId, ...(deadlineMs !== undefined ? { deadlineMs } : {}) });
-  if (output === 'json' && !wait) return context.print(`${JSON.stringify(reply, null, 2)}\n`);
-  context.print(`node ${nodeId}: ${reply.events.length ? reply.events.map((e) => `${e.type} at position ${e.position}`).join(', ') : 'already draining'}\n`);
+  if (output === 'json') context.print(`${JSON.stringify(reply, null, 2)}\n`);
+  else context.print(`node ${nodeId}: ${reply.events.length ? reply.events.map((e) => `${e.type} at position ${e.position}`).join(', ') : 'already draining'}\n`);
   if (!wait) return;
-  const until = Date.now() + timeoutSeconds * 1_000;
-  let last = '';
-  for (;;) {
-    const node = await request(nc, GetNode, { nodeId });
-    const line = node.drain?.status === 'drained' ? `node ${nodeId}: drained` : `node ${nodeId}: draining, ${node.allocations} allocation(s) left`;
-    if (line !== last) context.print(`${line}\n`);
-    last = line;
-    if (node.drain?.status === 'drained') return;
-    if (Date.now() > until) throw new PlatoError(ErrorCode.Unavailable, `node ${nodeId} not drained within ${timeoutSeconds} s`, { nodeId });
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await pollUntilDone(
+    context,
+    async () => {
+      const node = await request(nc, GetNode, { nodeId });
+      const done = node.drain?.status === 'drained';
+      return { text: done ? `node ${nodeId}: drained` : `node ${nodeId}: draining, ${node.allocations} allocation(s) left`, done, details: node.allocations };
+    },
+    timeoutSeconds * 1_000,
+    (text, left) => new PlatoError(ErrorCode.Unavailable, `node ${nodeId} not drained within ${timeoutSeconds} s: ${text}`, { nodeId, allocations: left }),
+  );
 }

@@ -54,21 +54,39 @@ function line(name: string, p: Progress): string {
  */
 export async function waitForDeployment(context: CliContext, namespace: string, name: string, target: WaitTarget, timeoutMs: number): Promise<void> {
   const nc = await context.connect();
+  await pollUntilDone(
+    context,
+    async () => {
+      const progress = progressOf(await request(nc, DescribeDeployment, { namespace, name }), target);
+      return { text: line(`${namespace}/${name}`, progress), done: progress.done, details: progress };
+    },
+    timeoutMs,
+    (text, progress) =>
+      new PlatoError(ErrorCode.Unavailable, `not ${target === 'gone' ? 'gone' : 'converged'} within ${timeoutMs / 1000} s: ${text}`, { namespace, name, progress }),
+  );
+}
+
+/** One look of {@link pollUntilDone}: the line to show, whether the wait is over, and what a timeout error carries. */
+export interface PollLook<D> {
+  readonly text: string;
+  readonly done: boolean;
+  readonly details: D;
+}
+
+/**
+ * The CLI's `--wait`: calls `look` every 250 ms, prints its line (in table output) each time it
+ * changes, and returns once it is done; throws `timedOut(lastLine, details)` when `timeoutMs`
+ * runs out.
+ */
+export async function pollUntilDone<D>(context: CliContext, look: () => Promise<PollLook<D>>, timeoutMs: number, timedOut: (text: string, details: D) => Error): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
-    const progress = progressOf(await request(nc, DescribeDeployment, { namespace, name }), target);
-    const text = line(`${namespace}/${name}`, progress);
+    const { text, done, details } = await look();
     if (text !== last && context.options.output === 'table') context.print(`${text}\n`);
     last = text;
-    if (progress.done) return;
-    if (Date.now() >= deadline) {
-      throw new PlatoError(ErrorCode.Unavailable, `not ${target === 'gone' ? 'gone' : 'converged'} within ${timeoutMs / 1000} s: ${text}`, {
-        namespace,
-        name,
-        progress,
-      });
-    }
+    if (done) return;
+    if (Date.now() >= deadline) throw timedOut(text, details);
     await delay(250);
   }
 }
