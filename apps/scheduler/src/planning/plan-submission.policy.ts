@@ -22,8 +22,8 @@ export interface BlockageView {
 }
 
 /**
- * The unplaced part of a plan as one comparable string, in deployment order: what the log would
- * record of it (version, count and summary per deployment).
+ * The unplaced and degraded parts of a plan as one comparable string, in deployment order: what
+ * the log would record of them (version, count and summary; version and reason per deployment).
  */
 export function unplacedSignature(unplaced: readonly Unplaced[], degraded: readonly Degraded[] = []): string {
   return JSON.stringify([
