@@ -76,9 +76,13 @@ describe('drain: a node is emptied max_parallel replicas at a time, each replace
     expect(drained.stdout).toMatch(new RegExp(`^node ${nodeA}: NodeCordoned at position \\d+, NodeDrainStarted at position \\d+\\n`));
     expect(drained.stdout).toContain(`node ${nodeA}: drained`);
 
-    const after = (await allocs()).filter((a) => a.desired === 'run');
-    expect(after.map((a) => [a.nodeId, a.status, a.health?.status, a.index]).sort()).toEqual([0, 1, 2, 3].map((i) => [nodeB, 'running', 'healthy', i]));
     expect(await cluster.containersOf(nodeA)).toEqual([]);
+    // Drained means nothing is left on A; the last batch's replacements may still be passing their first check.
+    const after = await cluster.waitFor('four healthy replicas on B', async () => {
+      const items = (await allocs()).filter((a) => a.desired === 'run');
+      expect(items.map((a) => [a.nodeId, a.status, a.health?.status, a.index]).sort()).toEqual([0, 1, 2, 3].map((i) => [nodeB, 'running', 'healthy', i]));
+      return items;
+    });
     expect((await node(nodeA)).drain?.status).toBe('drained');
 
     // Replay the log: an old replica stops serving at its stop request, a new one serves from its first health pass.
