@@ -24,9 +24,16 @@ const describe_ = (allocations: AllocationView[], over: Partial<DeploymentDescri
   deployment: { namespace: 'default', name: 'web', version: 2, replicas: 2, deleted: false, revision: 9, spec, ...over },
   allocations,
   placement: blocked ? { blocked: true, missing: 1, summary: blocked, reasons: [] } : { blocked: false, missing: 0, summary: '', reasons: [] },
+  compatible: [],
 });
 
 describe('progressOf', () => {
+  it('counts replicas of a compatible version as current: a version that only brings back the running spec converges at once', () => {
+    const kept = [alloc('a0', { version: 1 }), alloc('a1', { version: 1, index: 1 })];
+    expect(progressOf({ ...describe_(kept), compatible: [1] }, 'converged')).toMatchObject({ running: 2, stopping: 0, done: true });
+    expect(progressOf(describe_(kept), 'converged')).toMatchObject({ running: 0, stopping: 2, done: false });
+  });
+
   it('is converged only when every replica of the current version runs and no old one is left', () => {
     expect(progressOf(describe_([alloc('a', {}), alloc('b', { index: 1 })]), 'converged')).toMatchObject({ running: 2, desired: 2, done: true });
     expect(progressOf(describe_([alloc('a', {}), alloc('b', { index: 1, status: 'pending' })]), 'converged')).toMatchObject({ pending: 1, done: false });

@@ -22,6 +22,10 @@ export const DeploymentDescription = z.strictObject({
     .optional()
     .describe('present while replicas of the current version keep failing (DeploymentDegraded)'),
   rollout: RolloutView.optional().describe('the latest rollout, when the deployment has had one'),
+  compatible: z
+    .array(z.int().min(1))
+    .default([])
+    .describe('earlier versions whose allocations run what the current version would, and count as current'),
 });
 /** A deployment with its allocations and placement. */
 export type DeploymentDescription = z.output<typeof DeploymentDescription>;

@@ -345,8 +345,10 @@ export class ClusterProjection {
     if (!deployment) return undefined;
     const placement = this.placements.get(`${namespace}/${name}`);
     const degraded = this.degradedByKey.get(`${namespace}/${name}`);
+    const { state } = this.deployments.stateOf(namespace, name);
     return {
       deployment,
+      compatible: state.status === 'absent' ? [] : [...state.compatible],
       allocations: this.allocationList({ namespace, deployment: name, includeTerminal: true }),
       placement: placement
         ? { blocked: true, missing: placement.missing, summary: placement.summary, reasons: placement.reasons }
