@@ -105,6 +105,14 @@ describe('rollouts with canaries', () => {
   });
 });
 
+describe('rollouts that bring back an earlier version', () => {
+  it('roll without canaries', () => {
+    const undo = mockDeployment({ version: 3, spec: { replicas: 6, update: { ...update, canary: 1 } }, rollout: rolloutOf(3, { from: 2, revertOf: 1 }) });
+    const running = [0, 1, 2, 3, 4, 5].map((slot) => serving(v2(), slot, 0));
+    expect(step(undo, running, t0)).toMatchObject({ stops: ['default-web-v2-0:outdated', 'default-web-v2-1:outdated'], missing: [0, 1], status: 'running' });
+  });
+});
+
 describe('rollouts back to a version that still runs', () => {
   it('keeps the replicas of a compatible version as they run and replaces only the others', () => {
     const v3 = mockDeployment({ version: 3, compatible: [1], spec: { replicas: 6, update }, rollout: rolloutOf(3, { from: 2, revertOf: 1 }) });

@@ -39,10 +39,21 @@ export function currentRollout(deployment: DeploymentInfo): RolloutInfo | undefi
   return deployment.rollout?.version === deployment.version ? deployment.rollout : undefined;
 }
 
-/** Whether the rollout runs its canaries beside the old replicas and waits for a promotion. */
+/**
+ * Whether the rollout runs its canaries beside the old replicas and waits for a promotion: it has
+ * `canary` > 0, is not promoted, old replicas are left, and it does not bring back an earlier
+ * version (a revert or an undo returns to a version that ran: it rolls without canaries).
+ */
 function inCanaryPhase(deployment: DeploymentInfo, rollout: RolloutInfo | undefined, oldCount: number): boolean {
   const canary = deployment.spec.update?.canary ?? 0;
-  return rollout !== undefined && (rollout.status === 'running' || rollout.status === 'paused') && canary > 0 && !rollout.promoted && oldCount > 0;
+  return (
+    rollout !== undefined &&
+    rollout.revertOf === undefined &&
+    (rollout.status === 'running' || rollout.status === 'paused') &&
+    canary > 0 &&
+    !rollout.promoted &&
+    oldCount > 0
+  );
 }
 
 /**
