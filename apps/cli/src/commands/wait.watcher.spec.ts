@@ -1,5 +1,7 @@
-import { DeploymentSpec, type AllocationView, type DeploymentDescription } from '@plato/contracts';
-import { progressOf } from './wait.watcher.js';
+import { DeploymentSpec, ErrorCode, PlatoError, type AllocationView, type DeploymentDescription } from '@plato/contracts';
+import { parseCliArgs } from '../cli.args.js';
+import { createContext } from '../cli.context.js';
+import { pollUntilDone, progressOf } from './wait.watcher.js';
 
 const spec = DeploymentSpec.parse({ name: 'web', image: 'plato/busybox:latest', replicas: 2 });
 const alloc = (allocId: string, over: Partial<AllocationView>): AllocationView => ({
@@ -53,5 +55,27 @@ describe('progressOf', () => {
   it('is gone when nothing runs or waits to run', () => {
     expect(progressOf(describe_([alloc('a', { desired: 'stop', status: 'complete' })], { deleted: true }), 'gone').done).toBe(true);
     expect(progressOf(describe_([alloc('a', { desired: 'stop' })], { deleted: true }), 'gone').done).toBe(false);
+  });
+});
+
+describe('pollUntilDone', () => {
+  const printed: string[] = [];
+  const context = createContext(parseCliArgs(['rollout', 'status', 'web', '--wait']).options, (text) => printed.push(text));
+  const timedOut = (text: string) => new Error(`timed out: ${text}`);
+
+  it('waits through a control plane that does not answer for a while, saying so once', async () => {
+    const looks = [
+      () => Promise.reject(new PlatoError(ErrorCode.Unavailable, 'no service answers')),
+      () => Promise.reject(new PlatoError(ErrorCode.Unavailable, 'no service answers')),
+      () => Promise.resolve({ text: 'web: done', done: true, details: 1 }),
+    ];
+    await pollUntilDone(context, () => looks.shift()!(), 10_000, timedOut);
+    expect(printed).toEqual(['waiting for the control plane: no service answers\n', 'web: done\n']);
+  });
+
+  it('gives up at the deadline with the last thing it saw, and passes other errors through at once', async () => {
+    await expect(pollUntilDone(context, () => Promise.reject(new PlatoError(ErrorCode.Unavailable, 'gone')), 0, timedOut)).rejects.toThrow('gone');
+    await expect(pollUntilDone(context, () => Promise.reject(new PlatoError(ErrorCode.Conflict, 'failed')), 10_000, timedOut)).rejects.toThrow('failed');
+    await expect(pollUntilDone(context, () => Promise.resolve({ text: 'web: 1/2', done: false, details: 1 }), 0, timedOut)).rejects.toThrow('timed out: web: 1/2');
   });
 });

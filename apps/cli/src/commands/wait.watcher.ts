@@ -118,17 +118,28 @@ export interface PollLook<D> {
 /**
  * The CLI's `--wait`: calls `look` every 250 ms, prints its line (in table output) each time it
  * changes, and returns once it is done; throws `timedOut(lastLine, details)` when `timeoutMs`
- * runs out.
+ * runs out. A look the control plane does not answer (UNAVAILABLE: a state-server restarting) is
+ * shown once and tried again until the deadline, when that error is thrown if nothing was seen.
  */
 export async function pollUntilDone<D>(context: CliContext, look: () => Promise<PollLook<D>>, timeoutMs: number, timedOut: (text: string, details: D) => Error): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
+  let seen: PollLook<D> | undefined;
   for (;;) {
-    const { text, done, details } = await look();
+    let text: string;
+    try {
+      seen = await look();
+      text = seen.text;
+    } catch (error) {
+      if (!(error instanceof PlatoError) || error.code !== ErrorCode.Unavailable) throw error;
+      if (Date.now() >= deadline) throw seen ? timedOut(seen.text, seen.details) : error;
+      text = `waiting for the control plane: ${error.message}`;
+      seen = seen && { ...seen, done: false };
+    }
     if (text !== last && context.options.output === 'table') context.print(`${text}\n`);
     last = text;
-    if (done) return;
-    if (Date.now() >= deadline) throw timedOut(text, details);
+    if (seen?.done) return;
+    if (seen && Date.now() >= deadline) throw timedOut(seen.text, seen.details);
     await delay(250);
   }
 }
