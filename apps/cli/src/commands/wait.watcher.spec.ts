@@ -32,17 +32,28 @@ const describe_ = (allocations: AllocationView[], over: Partial<DeploymentDescri
 describe('progressOf', () => {
   it('counts replicas of a compatible version as current: a version that only brings back the running spec converges at once', () => {
     const kept = [alloc('a0', { version: 1 }), alloc('a1', { version: 1, index: 1 })];
-    expect(progressOf({ ...describe_(kept), compatible: [1] }, 'converged')).toMatchObject({ running: 2, stopping: 0, done: true });
-    expect(progressOf(describe_(kept), 'converged')).toMatchObject({ running: 0, stopping: 2, done: false });
+    expect(progressOf({ ...describe_(kept), compatible: [1] }, 'converged')).toMatchObject({ running: 2, old: 0, done: true });
+    expect(progressOf(describe_(kept), 'converged')).toMatchObject({ running: 0, old: 2, done: false });
   });
 
   it('is converged only when every replica of the current version runs and no old one is left', () => {
     expect(progressOf(describe_([alloc('a', {}), alloc('b', { index: 1 })]), 'converged')).toMatchObject({ running: 2, desired: 2, done: true });
     expect(progressOf(describe_([alloc('a', {}), alloc('b', { index: 1, status: 'pending' })]), 'converged')).toMatchObject({ pending: 1, done: false });
     expect(progressOf(describe_([alloc('a', {}), alloc('b', { index: 1 }), alloc('old', { version: 1 })]), 'converged')).toMatchObject({
+      old: 1,
+      done: false,
+    });
+    expect(progressOf(describe_([alloc('a', {}), alloc('b', { index: 1 }), alloc('old', { version: 1, desired: 'stop' })]), 'converged')).toMatchObject({
       stopping: 1,
       done: false,
     });
+  });
+
+  it('waits for the rollout of the current version to complete, not only for its replicas to run', () => {
+    const running = describe_([alloc('a', {}), alloc('b', { index: 1 })]);
+    const rollout = { version: 2, status: 'running', startedAt: '', since: '', desired: 2, canary: 0, promoted: false, placed: 2, healthy: 1, old: 0, waiting: '1 of 2 healthy' } as const;
+    expect(progressOf({ ...running, rollout }, 'converged')).toMatchObject({ done: false, rollout: 'rollout running: 1 of 2 healthy' });
+    expect(progressOf({ ...running, rollout: { ...rollout, status: 'completed', healthy: 2 } }, 'converged')).toMatchObject({ done: true });
   });
 
   it('carries why replicas cannot be placed', () => {

@@ -3,7 +3,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { request } from '@plato/messaging';
 import type { CliContext } from '../cli.context.js';
 
-/** What `--wait` waits for: every replica of the current version running, or nothing left running. */
+/**
+ * What `--wait` waits for: every replica of the current version running (and, when the version
+ * has a rollout, the rollout completed: every replica proven healthy), or nothing left running.
+ */
 export type WaitTarget = 'converged' | 'gone';
 
 /** Counts of a deployment's allocations, as `--wait` reports progress. */
@@ -11,12 +14,15 @@ export interface Progress {
   desired: number;
   running: number;
   pending: number;
+  /** Replicas of older versions still wanted running (a rollout has not replaced them yet). */
+  old: number;
+  /** Replicas stopped but whose containers have not ended yet. */
   stopping: number;
   failed: number;
   done: boolean;
   blocked?: string;
-  /** A rollout that waits for a person (paused, canaries awaiting promotion): what it waits for. */
-  held?: string;
+  /** The current version's rollout while it has not ended: its status and what it waits for. */
+  rollout?: string;
 }
 
 /** Reads a description into progress counts and whether `target` is reached. Pure. */
@@ -27,15 +33,16 @@ export function progressOf(reply: DeploymentDescription, target: WaitTarget): Pr
   const running = current.filter((a) => a.status === 'running').length;
   const pending = current.filter((a) => a.status === 'pending').length;
   const failed = current.filter((a) => a.status === 'failed').length;
-  const stopping = allocations.filter((a) => (a.desired === 'stop' || !isCurrent(a.version)) && holdsContainer(a)).length;
+  const old = allocations.filter((a) => a.desired === 'run' && !isCurrent(a.version) && holdsContainer(a)).length;
+  const stopping = allocations.filter((a) => a.desired === 'stop' && holdsContainer(a)).length;
   const desired = d.deleted ? 0 : d.replicas;
+  const rollout = reply.rollout?.version === d.version ? reply.rollout : undefined;
   const done =
     target === 'gone'
       ? allocations.every((a) => !holdsContainer(a))
-      : running === desired && current.length === desired && stopping === 0;
-  const rollout = reply.rollout;
-  const held = rollout && (rollout.status === 'paused' || rollout.status === 'awaiting-promotion') ? `rollout ${rollout.status}: ${rollout.waiting}` : undefined;
-  return { desired, running, pending, stopping, failed, done, ...(placement.blocked ? { blocked: placement.summary } : {}), ...(held ? { held } : {}) };
+      : running === desired && current.length === desired && old === 0 && stopping === 0 && (!rollout || rollout.status === 'completed');
+  const rolling = rollout && rollout.status !== 'completed' && rollout.status !== 'failed' ? `rollout ${rollout.status}: ${rollout.waiting}` : undefined;
+  return { desired, running, pending, old, stopping, failed, done, ...(placement.blocked ? { blocked: placement.summary } : {}), ...(rolling ? { rollout: rolling } : {}) };
 }
 
 /** Whether an allocation of `version` runs the deployment's current version (its own, or a compatible earlier one). */
@@ -52,10 +59,11 @@ function holdsContainer(a: AllocationView): boolean {
 function line(name: string, p: Progress): string {
   const parts = [`${p.running}/${p.desired} running`];
   if (p.pending) parts.push(`${p.pending} pending`);
+  if (p.old) parts.push(`${p.old} of older versions`);
   if (p.stopping) parts.push(`${p.stopping} stopping`);
   if (p.failed) parts.push(`${p.failed} failed`);
   if (p.blocked) parts.push(`cannot place: ${p.blocked}`);
-  if (p.held) parts.push(p.held);
+  if (p.rollout) parts.push(p.rollout);
   return `${name}: ${parts.join(', ')}`;
 }
 
