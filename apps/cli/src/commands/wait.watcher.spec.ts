@@ -52,7 +52,7 @@ describe('progressOf', () => {
   it('waits for the rollout of the current version to complete, not only for its replicas to run', () => {
     const running = describe_([alloc('a', {}), alloc('b', { index: 1 })]);
     const rollout = { version: 2, status: 'running', startedAt: '', since: '', desired: 2, canary: 0, promoted: false, placed: 2, healthy: 1, old: 0, waiting: '1 of 2 healthy' } as const;
-    expect(progressOf({ ...running, rollout }, 'converged')).toMatchObject({ done: false, rollout: 'rollout running: 1 of 2 healthy' });
+    expect(progressOf({ ...running, rollout }, 'converged')).toMatchObject({ done: false, rollout: 'rollout running: 1/2 healthy' });
     expect(progressOf({ ...running, rollout: { ...rollout, status: 'completed', healthy: 2 } }, 'converged')).toMatchObject({ done: true });
   });
 

@@ -41,7 +41,12 @@ export function progressOf(reply: DeploymentDescription, target: WaitTarget): Pr
     target === 'gone'
       ? allocations.every((a) => !holdsContainer(a))
       : running === desired && current.length === desired && old === 0 && stopping === 0 && (!rollout || rollout.status === 'completed');
-  const rolling = rollout && rollout.status !== 'completed' && rollout.status !== 'failed' ? `rollout ${rollout.status}: ${rollout.waiting}` : undefined;
+  const rolling =
+    rollout && rollout.status !== 'completed' && rollout.status !== 'failed'
+      ? rollout.status === 'running'
+        ? `rollout running: ${rollout.healthy}/${rollout.desired} healthy`
+        : `rollout ${rollout.status}: ${rollout.waiting}`
+      : undefined;
   return { desired, running, pending, old, stopping, failed, done, ...(placement.blocked ? { blocked: placement.summary } : {}), ...(rolling ? { rollout: rolling } : {}) };
 }
 
