@@ -7,13 +7,13 @@ import { reconcile } from '@plato/scheduling';
  * what the log recorded of it (status, reason, revert) and, counted by the scheduler's own
  * `reconcile` over the projection, how many replicas run the new version, how many are proven
  * healthy, how many of older versions are left, and what it waits for. Undefined when the
- * deployment never had a rollout, or its current version has none.
+ * deployment is not live, never had a rollout, or its current version has none.
  */
 export function rolloutViewOf(projection: ClusterProjection, namespace: string, name: string, now: number): RolloutView | undefined {
   const { state } = projection.deployments.stateOf(namespace, name);
   const snapshot = projection.deploymentSnapshot(namespace, name);
   const times = projection.rolloutTimesOf(namespace, name);
-  if (state.status === 'absent' || !state.rollout || !snapshot || !times) return undefined;
+  if (state.status !== 'live' || !state.rollout || !snapshot || !times) return undefined;
   const rollout = state.rollout;
   const nodeLost = (nodeId: string): boolean => (projection.nodeState(nodeId)?.liveness ?? 'lost') === 'lost';
   const progress = reconcile(snapshot.deployment, snapshot.allocations, nodeLost, now).rollout;
