@@ -26,6 +26,7 @@ export {
 export {
   absentAllocation,
   allocationIdOf,
+  allocationPhaseBegunBy,
   decideAllocation,
   evolveAllocation,
   isAllocationEvent,
@@ -36,9 +37,11 @@ export {
   AllocationNotOnNode,
   type AllocationCommand,
   type AllocationEvent,
+  type AllocationPhaseStep,
   type AllocationPlacement,
   type AllocationState,
   type PlacedAllocation,
   type StopReason,
 } from './allocation/allocation.aggregate.js';
+export { allocationTimeline } from './allocation/allocation.timeline.js';
 export { ClusterProjection, failuresKept, type AllocationFailure, type ClusterSnapshotData, type DegradedEntry, type ResourceAmount } from './cluster/cluster.projection.js';

@@ -14,6 +14,7 @@ const alloc = (over: Partial<AllocationView>): AllocationView => ({
   resources: { cpu: 100, memory: 64 },
   desired: 'run',
   status: 'running',
+  state: { phase: 'running', since: '2026-01-01T00:00:00.000Z' },
   ports: [],
   placedAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',

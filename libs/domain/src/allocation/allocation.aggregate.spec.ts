@@ -109,6 +109,53 @@ describe('Allocation aggregate', () => {
     expect(() => decideAllocation(placed, report({ kind: 'stopped' }, 'n2'))).toThrow(AllocationNotOnNode);
   });
 
+  it("follows the agent's steps as phases, each written once, without touching the status", () => {
+    expect(placed).toMatchObject({ phase: { name: 'placed', reason: 'version 1, slot 0, on node n1' } });
+    const pulling = run(placed, report({ kind: 'pulling', image: 'plato/busybox:latest', reason: 'importing from the cache' }));
+    expect(pulling).toMatchObject({ status: 'pending', phase: { name: 'pulling', reason: 'importing from the cache' } });
+    expect(decideAllocation(pulling, report({ kind: 'pulling', image: 'plato/busybox:latest', reason: 'again' }))).toEqual([]);
+    const starting = run(pulling, report({ kind: 'starting', containerId: 'c1' }));
+    expect(starting).toMatchObject({ status: 'pending', phase: { name: 'starting', containerId: 'c1' } });
+    expect(decideAllocation(starting, report({ kind: 'starting', containerId: 'c1' }))).toEqual([]);
+    const running = run(starting, report({ kind: 'started', containerId: 'c1', ports: [] }));
+    expect(running).toMatchObject({ status: 'running', phase: { name: 'running' } });
+    expect(decideAllocation(running, report({ kind: 'starting', containerId: 'c1' }))).toEqual([]);
+    const healthy = run(running, report({ kind: 'healthy', containerId: 'c1' }));
+    expect(healthy).toMatchObject({ phase: { name: 'healthy', reason: 'health check passed' } });
+
+    const exited = run(healthy, report({ kind: 'exited', exitCode: 137, willRestart: true }));
+    expect(exited).toMatchObject({ status: 'pending', phase: { name: 'exited', exitCode: 137, reason: 'exit code 137, restarting' } });
+    const restarting = run(exited, report({ kind: 'starting', containerId: 'c1' }));
+    expect(restarting).toMatchObject({ status: 'pending', phase: { name: 'starting' } });
+
+    const again = run(restarting, report({ kind: 'started', containerId: 'c1', ports: [] }));
+    expect(decideAllocation(again, report({ kind: 'stopping', containerId: 'c1' }))).toEqual([]);
+    const stopRequested = run(again, { type: 'StopAllocation', reason: 'deleted' });
+    expect(stopRequested).toMatchObject({ desired: 'stop', phase: { name: 'running' } });
+    const stopping = run(stopRequested, report({ kind: 'stopping', containerId: 'c1' }));
+    expect(stopping).toMatchObject({ status: 'running', phase: { name: 'stopping', reason: 'stop requested: deleted' } });
+    expect(decideAllocation(stopping, report({ kind: 'stopping', containerId: 'c1' }))).toEqual([]);
+    expect(run(stopping, report({ kind: 'healthy', containerId: 'c1' }))).toMatchObject({ health: 'healthy', phase: { name: 'stopping' } });
+    const stopped = run(stopping, report({ kind: 'stopped' }));
+    expect(stopped).toMatchObject({ status: 'complete', phase: { name: 'stopped', reason: 'stopped on request: deleted' } });
+    for (const step of [
+      { kind: 'pulling', image: 'plato/busybox:latest', reason: 'late' },
+      { kind: 'starting', containerId: 'c2' },
+      { kind: 'stopping', containerId: 'c1' },
+    ] as const) {
+      expect(decideAllocation(stopped, report(step))).toEqual([]);
+    }
+  });
+
+  it('phases the ends: failed, lost, unknown when the node came back', () => {
+    expect(run(placed, report({ kind: 'failed', reason: 'no such image' }))).toMatchObject({ phase: { name: 'failed', reason: 'no such image' } });
+    const lost = run(placed, { type: 'MarkAllocationLost', nodeId: 'n1' });
+    expect(lost).toMatchObject({ phase: { name: 'lost', reason: 'node n1 was lost' } });
+    expect(decideAllocation(lost, report({ kind: 'starting', containerId: 'c1' }))).toEqual([]);
+    expect(run(lost, { type: 'RecoverAllocation', nodeId: 'n1' })).toMatchObject({ status: 'unknown', phase: { name: 'unknown' } });
+    expect(run(placed, report({ kind: 'exited', exitCode: 0, willRestart: false }))).toMatchObject({ status: 'complete', phase: { name: 'exited', exitCode: 0 } });
+  });
+
   it('names its stream', () => {
     expect(allocationIdOf('alloc.n1.a1')).toEqual({ nodeId: 'n1', allocId: 'a1' });
     expect(allocationIdOf('deployment.default.web')).toBeUndefined();
