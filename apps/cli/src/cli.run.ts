@@ -6,6 +6,7 @@ import { applyCommand, deleteCommand, scaleCommand } from './commands/deployment
 import { cordonCommand, describeDeployment, drainCommand, getNodes } from './commands/cluster.commands.js';
 import { eventsCommand } from './commands/events.command.js';
 import { planCommand } from './commands/plan.command.js';
+import { rolloutCommand } from './commands/rollout.commands.js';
 import { getCommand, historyCommand } from './commands/query.commands.js';
 import { upCommand } from './commands/up.command.js';
 
@@ -50,6 +51,12 @@ export async function runCli({ command, args, options }: CliArgs, print?: (text:
       case 'cordon':
       case 'uncordon':
         await cordonCommand(context, args[0], command === 'cordon');
+        return 0;
+      case 'rollout':
+        await rolloutCommand(context, args);
+        return 0;
+      case 'promote':
+        await rolloutCommand(context, ['promote', ...args]);
         return 0;
       case 'events':
         return await eventsCommand(context, args);

@@ -243,6 +243,31 @@ describe('gateway on a real nats-server and a real state-server', () => {
     expect((await call('POST', '/v1/nodes/nope/drain')).status).toBe(404);
   });
 
+  it('shows a rollout, pauses and resumes it, refuses what it does not allow with 409 and a rollout where there is none with 404', async () => {
+    const spec = { image: 'plato/busybox:latest', replicas: 2, update: { max_parallel: 1, min_healthy_time: '1s', healthy_deadline: '1m' } };
+    expect(await call('PUT', '/v1/namespaces/default/deployments/roll', spec)).toMatchObject({
+      status: 200,
+      body: { events: [{ type: 'DeploymentSpecApplied' }, { type: 'RolloutStarted' }] },
+    });
+    expect(await call('GET', '/v1/namespaces/default/deployments/roll/rollout')).toMatchObject({ status: 200, body: { version: 1, status: 'running', desired: 2 } });
+    expect(await call('POST', '/v1/namespaces/default/deployments/roll/rollout/pause')).toMatchObject({ status: 200, body: { events: [{ type: 'RolloutPaused' }] } });
+    expect(await call('GET', '/v1/namespaces/default/deployments/roll/rollout')).toMatchObject({ body: { status: 'paused' } });
+    expect(await call('POST', '/v1/namespaces/default/deployments/roll/rollout/resume')).toMatchObject({ status: 200, body: { events: [{ type: 'RolloutResumed' }] } });
+    expect(await call('POST', '/v1/namespaces/default/deployments/roll/rollout/promote')).toMatchObject({
+      status: 409,
+      body: { code: 'CONFLICT', message: 'deployment default/roll: the rollout of version 1 has no canaries to promote' },
+    });
+    expect(await call('POST', '/v1/namespaces/default/deployments/roll/rollout/undo', {})).toMatchObject({
+      status: 409,
+      body: { code: 'CONFLICT', message: 'deployment default/roll: no stable version before version 1 to go back to (kept: 1)' },
+    });
+    const badUndo = await call('POST', '/v1/namespaces/default/deployments/roll/rollout/undo', { toVersion: 0, colour: 'blue' });
+    expect(badUndo.status).toBe(400);
+    expect(issuePaths(badUndo.body)).toEqual(['', 'toVersion']);
+    await call('PUT', '/v1/namespaces/default/deployments/plain', { image: 'plato/busybox:latest' });
+    expect(await call('GET', '/v1/namespaces/default/deployments/plain/rollout')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+  });
+
   it('lists allocations and refuses a bad filter', async () => {
     const all = await call<{ items: unknown[] }>('GET', '/v1/allocations?namespace=default&all=true');
     expect(all.status).toBe(200);
@@ -325,11 +350,18 @@ describe('gateway on a real nats-server and a real state-server', () => {
     expect(result.valid).toBe(true);
 
     const routes = gatewayControllers.flatMap(apiRoutesOf).map((route) => `${route.method} ${openApiPath(route.path)}`);
-    expect(routes).toHaveLength(17);
+    expect(routes).toHaveLength(22);
     const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual([...routes].sort());
     expect(documented).toEqual(
-      expect.arrayContaining(['PUT /v1/namespaces/{ns}/deployments/{name}', 'POST /v1/namespaces/{ns}/deployments/{name}/plan', 'GET /v1/history/{kind}/{id}', 'GET /v1/events']),
+      expect.arrayContaining([
+        'PUT /v1/namespaces/{ns}/deployments/{name}',
+        'POST /v1/namespaces/{ns}/deployments/{name}/plan',
+        'GET /v1/namespaces/{ns}/deployments/{name}/rollout',
+        'POST /v1/namespaces/{ns}/deployments/{name}/rollout/undo',
+        'GET /v1/history/{kind}/{id}',
+        'GET /v1/events',
+      ]),
     );
 
     const apply = document.paths['/v1/namespaces/{ns}/deployments/{name}']!['put']!;

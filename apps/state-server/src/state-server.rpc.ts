@@ -18,6 +18,10 @@ import {
   SubmitPlan,
   UncordonNode,
   DrainNode,
+  PauseRollout,
+  PromoteRollout,
+  ResumeRollout,
+  UndoRollout,
 } from '@plato/contracts';
 import { RpcServer } from '@plato/messaging';
 import { AllocationCommandHandler } from './allocation/allocation.command-handler.js';
@@ -48,6 +52,10 @@ export class StateServerRpc implements OnApplicationBootstrap, OnModuleDestroy {
     this.rpc.handle(ApplyDeployment, (command) => this.deployments.apply(command));
     this.rpc.handle(ScaleDeployment, (command) => this.deployments.scale(command));
     this.rpc.handle(DeleteDeployment, (command) => this.deployments.delete(command));
+    this.rpc.handle(PauseRollout, (command) => this.deployments.pause(command));
+    this.rpc.handle(ResumeRollout, (command) => this.deployments.resume(command));
+    this.rpc.handle(PromoteRollout, (command) => this.deployments.promote(command));
+    this.rpc.handle(UndoRollout, (command) => this.deployments.undo(command));
     this.rpc.handle(RegisterNode, (command) => this.nodes.register(command));
     this.rpc.handle(CordonNode, (command) => this.nodes.cordon(command));
     this.rpc.handle(UncordonNode, (command) => this.nodes.uncordon(command));

@@ -20,7 +20,8 @@ import { request } from '@plato/messaging';
 import type { CliContext } from '../cli.context.js';
 import { renderTable } from '../table.format.js';
 import { desiredOf, portsOf, stateOf } from './allocation.commands.js';
-import { pollUntilDone } from './wait.watcher.js';
+import { rolloutSummary } from './rollout.commands.js';
+import { currentVersionOf, pollUntilDone } from './wait.watcher.js';
 
 /** `plato get nodes [ID]`: the nodes with their state, capacity and what is allocated on them. */
 export async function getNodes(context: CliContext, id: string | undefined): Promise<void> {
@@ -89,8 +90,9 @@ export async function describeDeployment(context: CliContext, name: string): Pro
 
 /** The human form of a deployment's description. */
 export function renderDescription(reply: DeploymentDescription): string {
-  const { deployment: d, allocations, placement, degraded } = reply;
-  const live = allocations.filter((a) => a.desired === 'run' && a.version === d.version);
+  const { deployment: d, allocations, placement, degraded, rollout } = reply;
+  const isCurrent = currentVersionOf(reply);
+  const live = allocations.filter((a) => a.desired === 'run' && isCurrent(a.version));
   const running = live.filter((a) => a.status === 'running').length;
   const lines = [
     `Name:        ${d.namespace}/${d.name}`,
@@ -106,6 +108,13 @@ export function renderDescription(reply: DeploymentDescription): string {
     lines.push(`Pending:     ${placement.missing} replica(s) cannot be placed: ${placement.summary}`);
   }
   if (degraded) lines.push(`Degraded:    ${degraded.reason}`);
+  if (rollout) lines.push(`Rollout:     ${rolloutSummary(rollout)}; ${rollout.status === 'running' || rollout.status === 'awaiting-promotion' || rollout.status === 'paused' ? `waiting for ${rollout.waiting}` : rollout.reason ?? `${rollout.healthy}/${rollout.desired} healthy`}`);
+  if (d.spec.update) {
+    const u = d.spec.update;
+    lines.push(
+      `Update:      ${u.max_parallel} at a time, ${u.order}, healthy for ${formatDurationMs(u.min_healthy_time)} within ${formatDurationMs(u.healthy_deadline)}, progress within ${u.progress_deadline ? formatDurationMs(u.progress_deadline) : 'no deadline'}${u.canary ? `, ${u.canary} canary` : ''}${u.auto_revert ? ', auto-revert' : ''}`,
+    );
+  }
   const r = d.spec.reschedule;
   lines.push(`Reschedule:  after ${formatDurationMs(r.delay)}, doubling up to ${formatDurationMs(r.max_delay)}, ${r.attempts ? `${r.attempts} attempts` : 'unlimited'} within ${formatDurationMs(r.interval)}`);
   lines.push('', allocations.length ? allocationTable(allocations).trimEnd() : 'no allocations', '');

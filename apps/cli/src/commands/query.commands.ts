@@ -89,8 +89,18 @@ export function summarize(entry: Pick<HistoryEntry, 'type' | 'data'>): string {
   switch (entry.type) {
     case 'DeploymentSpecApplied': {
       const spec = (data['spec'] ?? {}) as Record<string, unknown>;
-      return `version=${String(data['version'])} image=${String(spec['image'])} replicas=${String(spec['replicas'])}`;
+      const revert = data['revertOf'] !== undefined ? ` (brings back version ${String(data['revertOf'])})` : '';
+      return `version=${String(data['version'])} image=${String(spec['image'])} replicas=${String(spec['replicas'])}${revert}`;
     }
+    case 'RolloutStarted':
+      return `version ${String(data['version'])}${data['from'] !== undefined ? ` replaces version ${String(data['from'])}` : ''}`;
+    case 'RolloutPaused':
+    case 'RolloutResumed':
+    case 'RolloutPromoted':
+    case 'RolloutCompleted':
+      return `version ${String(data['version'])}`;
+    case 'RolloutFailed':
+      return `version ${String(data['version'])}: ${String(data['reason'])}${data['revertTo'] !== undefined ? `; reverting to version ${String(data['revertTo'])}` : ''}`;
     case 'DeploymentScaled':
       return `replicas ${String(data['from'])} -> ${String(data['to'])}`;
     case 'DeploymentDeleted':

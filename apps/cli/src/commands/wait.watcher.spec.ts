@@ -1,5 +1,7 @@
-import { DeploymentSpec, type AllocationView, type DeploymentDescription } from '@plato/contracts';
-import { progressOf } from './wait.watcher.js';
+import { DeploymentSpec, ErrorCode, PlatoError, type AllocationView, type DeploymentDescription } from '@plato/contracts';
+import { parseCliArgs } from '../cli.args.js';
+import { createContext } from '../cli.context.js';
+import { pollUntilDone, progressOf } from './wait.watcher.js';
 
 const spec = DeploymentSpec.parse({ name: 'web', image: 'plato/busybox:latest', replicas: 2 });
 const alloc = (allocId: string, over: Partial<AllocationView>): AllocationView => ({
@@ -25,9 +27,16 @@ const describe_ = (allocations: AllocationView[], over: Partial<DeploymentDescri
   deployment: { namespace: 'default', name: 'web', version: 2, replicas: 2, deleted: false, revision: 9, spec, ...over },
   allocations,
   placement: blocked ? { blocked: true, missing: 1, summary: blocked, reasons: [] } : { blocked: false, missing: 0, summary: '', reasons: [] },
+  compatible: [],
 });
 
 describe('progressOf', () => {
+  it('counts replicas of a compatible version as current: a version that only brings back the running spec converges at once', () => {
+    const kept = [alloc('a0', { version: 1 }), alloc('a1', { version: 1, index: 1 })];
+    expect(progressOf({ ...describe_(kept), compatible: [1] }, 'converged')).toMatchObject({ running: 2, stopping: 0, done: true });
+    expect(progressOf(describe_(kept), 'converged')).toMatchObject({ running: 0, stopping: 2, done: false });
+  });
+
   it('is converged only when every replica of the current version runs and no old one is left', () => {
     expect(progressOf(describe_([alloc('a', {}), alloc('b', { index: 1 })]), 'converged')).toMatchObject({ running: 2, desired: 2, done: true });
     expect(progressOf(describe_([alloc('a', {}), alloc('b', { index: 1, status: 'pending' })]), 'converged')).toMatchObject({ pending: 1, done: false });
@@ -47,5 +56,27 @@ describe('progressOf', () => {
   it('is gone when nothing runs or waits to run', () => {
     expect(progressOf(describe_([alloc('a', { desired: 'stop', status: 'complete' })], { deleted: true }), 'gone').done).toBe(true);
     expect(progressOf(describe_([alloc('a', { desired: 'stop' })], { deleted: true }), 'gone').done).toBe(false);
+  });
+});
+
+describe('pollUntilDone', () => {
+  const printed: string[] = [];
+  const context = createContext(parseCliArgs(['rollout', 'status', 'web', '--wait']).options, (text) => printed.push(text));
+  const timedOut = (text: string) => new Error(`timed out: ${text}`);
+
+  it('waits through a control plane that does not answer for a while, saying so once', async () => {
+    const looks = [
+      () => Promise.reject(new PlatoError(ErrorCode.Unavailable, 'no service answers')),
+      () => Promise.reject(new PlatoError(ErrorCode.Unavailable, 'no service answers')),
+      () => Promise.resolve({ text: 'web: done', done: true, details: 1 }),
+    ];
+    await pollUntilDone(context, () => looks.shift()!(), 10_000, timedOut);
+    expect(printed).toEqual(['waiting for the control plane: no service answers\n', 'web: done\n']);
+  });
+
+  it('gives up at the deadline with the last thing it saw, and passes other errors through at once', async () => {
+    await expect(pollUntilDone(context, () => Promise.reject(new PlatoError(ErrorCode.Unavailable, 'gone')), 0, timedOut)).rejects.toThrow('gone');
+    await expect(pollUntilDone(context, () => Promise.reject(new PlatoError(ErrorCode.Conflict, 'failed')), 10_000, timedOut)).rejects.toThrow('failed');
+    await expect(pollUntilDone(context, () => Promise.resolve({ text: 'web: 1/2', done: false, details: 1 }), 0, timedOut)).rejects.toThrow('timed out: web: 1/2');
   });
 });

@@ -16,6 +16,8 @@ import {
 } from '@plato/contracts';
 import { AllocationNotFound, DeploymentNotFound, NodeNotFound, allocationTimeline } from '@plato/domain';
 import { EventStore } from '@plato/event-store';
+import { Clock } from '../clock/clock.port.js';
+import { rolloutViewOf } from '../rollout/rollout.view.js';
 import { ClusterReadModel } from './cluster.read-model.js';
 
 /**
@@ -27,6 +29,7 @@ export class ClusterQueryHandler {
   constructor(
     @Inject(ClusterReadModel) private readonly readModel: ClusterReadModel,
     @Inject(EventStore) private readonly store: EventStore,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /** GetDeployment: one deployment, deleted ones included; NOT_FOUND if it never existed. */
@@ -41,11 +44,16 @@ export class ClusterQueryHandler {
     return { items: (await this.readModel.caughtUp()).deployments.list(query.namespace) };
   }
 
-  /** DescribeDeployment: a deployment with every allocation it had and its placement; NOT_FOUND if it never existed. */
+  /**
+   * DescribeDeployment: a deployment with every allocation it had, its placement and its latest
+   * rollout counted now; NOT_FOUND if it never existed.
+   */
   async describeDeployment(query: ParsedRequestOf<typeof DescribeDeployment>): Promise<ReplyOf<typeof DescribeDeployment>> {
-    const description = (await this.readModel.caughtUp()).describe(query.namespace, query.name);
+    const projection = await this.readModel.caughtUp();
+    const description = projection.describe(query.namespace, query.name);
     if (!description) throw new DeploymentNotFound(query.namespace, query.name);
-    return description;
+    const rollout = rolloutViewOf(projection, query.namespace, query.name, this.clock.now());
+    return rollout ? { ...description, rollout } : description;
   }
 
   /** ListNodes: every registered node, by id, with what is allocated on it. */
