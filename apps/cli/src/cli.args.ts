@@ -57,9 +57,11 @@ Commands:
                                               with R, only if the deployment is still at revision R (else exit 4)
   get deployments [NAME] [-n NS]              list live deployments, or show one
   get nodes [ID]                              nodes with state, capacity and what is allocated
-  get allocs [DEPLOYMENT] [--node ID] [--all] allocations with desired and observed status
+  get allocs [DEPLOYMENT] [--node ID] [--all] allocations: desired, status, and state since when
   describe deployment NAME [-n NS]            spec, allocations, and why any replica is pending
   describe node ID                            one node
+  describe alloc ALLOC|NODE/ALLOC             one allocation and its timeline: each state, how long
+                                              it lasted, and why (exit codes, stop reasons)
   history deployment|node|alloc ID            the events of one object, with position and type
                                               (alloc ID is NODE/ALLOC)
   events [--since N] [--stream S] [--follow]  the log's events (the last 50, or after position N)

@@ -3,6 +3,7 @@ import {
   ApplyDeployment,
   CordonNode,
   DeleteDeployment,
+  DescribeAllocation,
   DescribeDeployment,
   GetDeployment,
   GetNode,
@@ -68,6 +69,7 @@ export class StateServerRpc implements OnApplicationBootstrap, OnModuleDestroy {
     this.rpc.handle(ListNodes, (query) => this.queries.listNodes(query));
     this.rpc.handle(GetNode, (query) => this.queries.getNode(query));
     this.rpc.handle(ListAllocations, (query) => this.queries.listAllocations(query));
+    this.rpc.handle(DescribeAllocation, (query) => this.queries.describeAllocation(query));
     this.rpc.handle(StreamHistory, (query, context) => this.queries.history(query, context.subject));
   }
 

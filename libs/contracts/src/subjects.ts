@@ -37,6 +37,7 @@ export const Subjects = {
     nodeGet: 'plato.query.node.get',
     nodeList: 'plato.query.node.list',
     allocationList: 'plato.query.alloc.list',
+    allocationDescribe: 'plato.query.alloc.describe',
     streamHistory: 'plato.query.events.history',
   },
   /** Heartbeats (core NATS, not stored): `plato.heartbeat.<nodeId>`. */

@@ -29,6 +29,7 @@ export {
 export {
   absentAllocation,
   allocationIdOf,
+  allocationPhaseBegunBy,
   decideAllocation,
   evolveAllocation,
   isAllocationEvent,
@@ -39,11 +40,13 @@ export {
   AllocationNotOnNode,
   type AllocationCommand,
   type AllocationEvent,
+  type AllocationPhaseStep,
   type AllocationPlacement,
   type AllocationState,
   type PlacedAllocation,
   type StopReason,
 } from './allocation/allocation.aggregate.js';
+export { allocationTimeline } from './allocation/allocation.timeline.js';
 export {
   ClusterProjection,
   failuresKept,

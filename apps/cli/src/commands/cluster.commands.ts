@@ -19,6 +19,7 @@ import {
 import { request } from '@plato/messaging';
 import type { CliContext } from '../cli.context.js';
 import { renderTable } from '../table.format.js';
+import { desiredOf, portsOf, stateOf } from './allocation.commands.js';
 import { rolloutSummary } from './rollout.commands.js';
 import { currentVersionOf, pollUntilDone } from './wait.watcher.js';
 
@@ -61,30 +62,22 @@ export async function getAllocations(context: CliContext, deployment: string | u
   context.print(allocationTable(reply.items));
 }
 
-/** The allocation columns shared by `get allocs` and `describe deployment`. */
+/**
+ * The allocation columns shared by `get allocs` and `describe deployment`: what is wanted, the
+ * status the scheduler reads, and the finer state with since when.
+ */
 export function allocationTable(items: readonly AllocationView[]): string {
   return renderTable<AllocationView>(items, [
     { header: 'alloc', cell: (a) => a.allocId },
     { header: 'deployment', cell: (a) => `${a.namespace}/${a.deployment}` },
     { header: 'v', cell: (a) => a.version },
     { header: 'node', cell: (a) => a.nodeId },
-    { header: 'desired', cell: (a) => a.desired },
-    { header: 'status', cell: (a) => statusOf(a) },
-    { header: 'ports', cell: (a) => a.ports.map((p) => `${p.hostIp}:${p.host}->${p.container}`).join(',') || '-' },
-    { header: 'updated', cell: (a) => a.updatedAt },
+    { header: 'desired', cell: (a) => desiredOf(a) },
+    { header: 'status', cell: (a) => a.status },
+    { header: 'state', cell: (a) => stateOf(a) },
+    { header: 'since', cell: (a) => a.state.since },
+    { header: 'ports', cell: (a) => portsOf(a) },
   ]);
-}
-
-/**
- * An allocation's status as one cell: with its failure, exit code or stop reason, and while it runs
- * its health check's verdict (`running (healthy)`, `running (unhealthy: <reason>)`).
- */
-export function statusOf(a: AllocationView): string {
-  if (a.health && a.status === 'running') return `running (${a.health.status}${a.health.reason ? `: ${a.health.reason}` : ''})`;
-  if (a.failure) return `${a.status}: ${a.failure}`;
-  if (a.exitCode !== undefined && a.status !== 'running') return `${a.status} (exit ${a.exitCode})`;
-  if (a.stopReason && a.desired === 'stop') return `${a.status} (${a.stopReason})`;
-  return a.status;
 }
 
 /** `plato describe deployment NAME [-n NS]`: the spec, the allocations, and why any replica is pending. */

@@ -112,7 +112,11 @@ export function summarize(entry: Pick<HistoryEntry, 'type' | 'data'>): string {
     case 'AllocationStopRequested':
       return `reason=${String(data['reason'])}`;
     case 'AllocationStarted':
+    case 'AllocationStartBegan':
+    case 'AllocationStopBegan':
       return `container=${String(data['containerId']).slice(0, 12)}`;
+    case 'AllocationPullBegan':
+      return String(data['reason']);
     case 'AllocationExited':
       return `exit ${String(data['exitCode'])}${data['willRestart'] ? ', restarting' : ''}`;
     case 'AllocationFailed':

@@ -16,6 +16,7 @@ const alloc = (allocId: string, over: Partial<AllocationView>): AllocationView =
   resources: spec.resources,
   desired: 'run',
   status: 'running',
+  state: { phase: 'running', since: '' },
   ports: [],
   placedAt: '',
   updatedAt: '',

@@ -1,4 +1,5 @@
 import {
+  AllocationDescription,
   AllocationView,
   CommandAccepted,
   DeploymentDescription,
@@ -123,6 +124,7 @@ export const openApiComponents = {
   NodeList: { schema: ListNodes.reply, io: 'output' },
   AllocationView: { schema: AllocationView, io: 'output' },
   AllocationList: { schema: ListAllocations.reply, io: 'output' },
+  AllocationDescription: { schema: AllocationDescription, io: 'output' },
   HistoryEntry: { schema: HistoryEntry, io: 'output' },
   StreamHistory: { schema: StreamHistory.reply, io: 'output' },
   LiveEvent: { schema: LiveEvent, io: 'output' },

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ContractViolation,
+  Streams,
   streamTokenPattern,
+  type DescribeAllocation,
   type DescribeDeployment,
   type GetDeployment,
   type GetNode,
@@ -12,7 +14,7 @@ import {
   type ReplyOf,
   type StreamHistory,
 } from '@plato/contracts';
-import { DeploymentNotFound, NodeNotFound } from '@plato/domain';
+import { AllocationNotFound, DeploymentNotFound, NodeNotFound, allocationTimeline } from '@plato/domain';
 import { EventStore } from '@plato/event-store';
 import { Clock } from '../clock/clock.port.js';
 import { rolloutViewOf } from '../rollout/rollout.view.js';
@@ -69,6 +71,18 @@ export class ClusterQueryHandler {
   /** ListAllocations: allocations filtered by namespace, deployment and node; ended ones only when asked. */
   async listAllocations(query: ParsedRequestOf<typeof ListAllocations>): Promise<ReplyOf<typeof ListAllocations>> {
     return { items: (await this.readModel.caughtUp()).allocationList(query) };
+  }
+
+  /**
+   * DescribeAllocation: the allocation's view from the projection and its timeline folded from its
+   * stream, up to the event the view holds, so both tell the same moment; NOT_FOUND if it was
+   * never placed, or not on the node the query names.
+   */
+  async describeAllocation(query: ParsedRequestOf<typeof DescribeAllocation>): Promise<ReplyOf<typeof DescribeAllocation>> {
+    const allocation = (await this.readModel.caughtUp()).allocationView(query.allocId);
+    if (!allocation || (query.nodeId !== undefined && allocation.nodeId !== query.nodeId)) throw new AllocationNotFound(query.allocId);
+    const events = await this.store.readStream(Streams.allocation(allocation.nodeId, allocation.allocId));
+    return { allocation, timeline: allocationTimeline(events.filter((event) => event.position <= allocation.revision)) };
   }
 
   /** StreamHistory: every event of one stream, in order (an unknown stream has none). */

@@ -13,6 +13,21 @@ export const AllocationStatus = z.enum(['pending', 'running', 'unknown', 'comple
 /** What the agent last reported of an allocation. */
 export type AllocationStatus = z.output<typeof AllocationStatus>;
 
+/**
+ * Where an allocation is in its life, finer than {@link AllocationStatus} and beside it (the
+ * scheduler reads only the status). `placed`: in the log, nothing seen of it yet; `pulling`: its
+ * agent fetches its image (an LXD import from the image cache); `starting`: its container exists
+ * and is being started; `running`, then `healthy`/`unhealthy` once its health check gave a
+ * verdict; `stopping`: its agent began stopping the container on request; `stopped`: gone on
+ * request; `exited`: the container exited (with its code; restarted when the policy says so);
+ * `failed`: the agent could not run it; `lost`: its node was lost; `unknown`: its runtime does not
+ * answer, or its node came back and nobody looked yet. A replica not placed yet has no allocation:
+ * the deployment's description says why it is pending.
+ */
+export const AllocationPhase = z.enum(['placed', 'pulling', 'starting', 'running', 'healthy', 'unhealthy', 'stopping', 'stopped', 'exited', 'failed', 'lost', 'unknown']);
+/** Where an allocation is in its life. */
+export type AllocationPhase = z.output<typeof AllocationPhase>;
+
 /** What the control plane wants of an allocation. */
 export const DesiredStatus = z.enum(['run', 'stop']);
 

@@ -2,6 +2,7 @@ import type { AllocationView, DeploymentDescription, DeploymentSpec, NodeView } 
 import {
   absentAllocation,
   allocationIdOf,
+  allocationPhaseBegunBy,
   evolveAllocation,
   isAllocationEvent,
   nodeIdOf,
@@ -117,6 +118,8 @@ interface AllocationEntry {
   updatedAt: string;
   /** When the health verdict in `state.health` was written. */
   healthSince?: string;
+  /** When the phase in `state.phase` began. */
+  phaseSince: string;
   /** `placedAt` in ms since the epoch. */
   placedAtMs: number;
   /** While it serves: since when (ms). */
@@ -180,7 +183,8 @@ export class ClusterProjection {
     const allocId = allocationIdOf(event.stream);
     if (allocId !== undefined && isAllocationEvent(event)) {
       const entry = this.allocations.get(allocId.allocId);
-      const next = evolveAllocation(entry?.state ?? absentAllocation, event);
+      const before = entry?.state ?? absentAllocation;
+      const next = evolveAllocation(before, event);
       if (next.status === 'absent') return;
       if (!entry) {
         index(this.byNode, next.placement.nodeId, allocId.allocId);
@@ -196,6 +200,7 @@ export class ClusterProjection {
         placedAt: entry?.placedAt ?? at,
         updatedAt: at,
         ...(healthSince !== undefined ? { healthSince } : {}),
+        phaseSince: allocationPhaseBegunBy(before, event) || !entry ? at : entry.phaseSince,
         placedAtMs: entry?.placedAtMs ?? atMs,
         ...serving,
       });
@@ -315,6 +320,12 @@ export class ClusterProjection {
   /** One allocation's state, undefined if never placed. */
   allocation(allocId: string): PlacedAllocation | undefined {
     return this.allocations.get(allocId)?.state;
+  }
+
+  /** One allocation as queries show them, ended ones included; undefined if never placed. */
+  allocationView(allocId: string): AllocationView | undefined {
+    const entry = this.allocations.get(allocId);
+    return entry ? toAllocationView(allocId, entry) : undefined;
   }
 
   /** Allocations as queries show them, filtered; ended ones only with `includeTerminal`. */
@@ -518,6 +529,12 @@ function toAllocationView(allocId: string, entry: AllocationEntry): AllocationVi
     resources: p.spec.resources,
     desired: state.desired,
     status: state.status,
+    state: {
+      phase: state.phase.name,
+      since: entry.phaseSince,
+      ...(state.phase.reason !== undefined ? { reason: state.phase.reason } : {}),
+      ...(state.phase.exitCode !== undefined ? { exitCode: state.phase.exitCode } : {}),
+    },
     ...(state.stopReason !== undefined ? { stopReason: state.stopReason } : {}),
     ...(state.exitCode !== undefined ? { exitCode: state.exitCode } : {}),
     ...(state.failure !== undefined ? { failure: state.failure } : {}),
