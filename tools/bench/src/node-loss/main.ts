@@ -18,7 +18,6 @@
  * exactly the containers of this run's node ids and run label are removed.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -30,9 +29,10 @@ import { DockerEngine } from '../apply/docker.engine.js';
 import { floorRound, type FloorSpec } from '../apply/docker-run.floor.js';
 import { PlatoUpProcess } from '../apply/plato-up.process.js';
 import { benchLog, guardedRun, parseOrExit, printResults } from '../shared/bench.main.js';
+import { ClusterLogFollower } from '../shared/cluster-log.follower.js';
+import { answersHttp } from '../shared/http.probe.js';
 import { describeMachine, loadAverages, machineLine, startCpuMeter, type Machine } from '../shared/machine.describe.js';
 import { median, percentages, ratio, secs, table } from '../shared/table.format.js';
-import { ClusterLogFollower } from './cluster-log.follower.js';
 import { nodeLossUsage, parseNodeLossOptions, type NodeLossOptions } from './node-loss.options.js';
 
 const targetMs = 5_000;
@@ -219,7 +219,7 @@ async function trial(b: Bench, n: number, victim: string, zone: string, floorSpe
       timeoutMs,
     });
     const ports = replacements.flatMap((a) => a.ports);
-    await waitUntil(async () => (await Promise.all(ports.map(answers))).every(Boolean), killedAt + bound, 'the replacements answering HTTP');
+    await waitUntil(async () => (await Promise.all(ports.map((port) => answersHttp(port)))).every(Boolean), killedAt + bound, 'the replacements answering HTTP');
     result.answeredMs = Date.now() - killedAt;
   } catch (error) {
     result.miss = error instanceof Error ? error.message : String(error);
@@ -238,17 +238,6 @@ async function trial(b: Bench, n: number, victim: string, zone: string, floorSpe
 async function staleLeft(docker: DockerEngine, allocIds: string[]): Promise<number> {
   const counts = await Promise.all(allocIds.map(async (allocId) => (await docker.list(`plato.alloc=${allocId}`)).length));
   return counts.reduce((a, b) => a + b, 0);
-}
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = get({ host: '127.0.0.1', port, path: '/', timeout: 1_000 }, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
 }
 
 async function waitUntil(probe: () => Promise<boolean>, deadline: number, what: string): Promise<void> {
