@@ -12,8 +12,9 @@
  * clock). From the log it replays the fewest replicas serving during the rollout (an allocation
  * serves from AllocationHealthy until it is unhealthy, exits, is asked to stop, stops, fails, is
  * lost or unknown); fewer than `replicas - max_parallel`, a failed rollout, or one not done within
- * `--trial-timeout` is a miss. Per batch it reads from the log when the old replicas stopped and
- * the new ones were placed, started and first passed their check.
+ * `--trial-timeout` is a miss. Per replaced replica it reads from the log when the old one stopped
+ * and the new one was placed, started and first passed its check, and how long after a new
+ * replica passed the next old one was asked to stop.
  * The floor, measured in the same run right after each Plato trial: the same rollout by hand with
  * the docker CLI on as many floor containers of the same image, command and limits
  * (`docker run -d --init`): per batch of `max_parallel`, `docker stop` + `docker rm` of the old
@@ -46,18 +47,17 @@ const log = benchLog('bench:rollout');
 /** The agent's stop timeout (SIGTERM, then SIGKILL after it), used for the floor's `docker stop -t`. */
 const stopTimeoutSeconds = 5;
 
-/** One batch of a Plato rollout, from the log; ms after the batch's first stop request. */
-interface PlatoBatch {
-  /** The batch's last old replica stopped (AllocationStopped). */
+/** One replaced replica slot of a Plato rollout, from the log; ms after the old replica's stop request. */
+interface PlatoReplacement {
+  slot: number;
+  /** The old replica stopped (AllocationStopped). */
   stoppedMs: number;
-  /** Its last new replica placed. */
+  /** The new replica placed. */
   placedMs: number;
-  /** Its last new replica started. */
+  /** The new replica started. */
   startedMs: number;
-  /** Its last new replica's first AllocationHealthy. */
+  /** The new replica's first AllocationHealthy. */
   healthyMs: number;
-  /** The next batch's first stop request, or RolloutCompleted after the last batch. */
-  nextMs: number;
 }
 
 /** One timed rollout of Plato; ms after the bench sent the apply (NaN where not seen). */
@@ -75,7 +75,14 @@ interface PlatoTrial {
   servingAtStart: number;
   /** The fewest replicas serving during the rollout, replayed from the log. */
   fewestServing: number;
-  batches: PlatoBatch[];
+  /** Each replaced slot's pipeline. */
+  replacements: PlatoReplacement[];
+  /**
+   * The rollout keeps `max_parallel` replicas in flight: for each stop request after the first
+   * `max_parallel`, the ms since the new replica whose health let it go first passed its check
+   * (min_healthy_time plus the scheduler's reaction).
+   */
+  refillMs: number[];
   miss?: string;
 }
 
@@ -107,7 +114,8 @@ interface Results {
     ratio: number;
     /** median Plato apply → all answer HTTP / median floor last batch answers. */
     answeredRatio: number;
-    batches: { median: Record<string, number>; max: Record<string, number> };
+    /** Over every replacement of the Plato trials (`plato.`) and every batch of the floor's (`floor.`). */
+    steps: { median: Record<string, number>; max: Record<string, number> };
   };
   cpuPct: Record<string, number>;
 }
@@ -135,15 +143,14 @@ function summarize(trials: Trial[]): Results['summary'] {
   });
   const floorDone = median(trials.map((t) => t.floor.doneMs));
   const floorAnswered = median(trials.map((t) => t.floor.answeredMs));
-  const platoBatches = ok.flatMap((t) => t.plato.batches);
-  const floorBatches = trials.flatMap((t) => t.floor.batches);
-  const p = stats(platoBatches, {
-    stoppedMs: (b: PlatoBatch) => b.stoppedMs,
-    placedMs: (b: PlatoBatch) => b.placedMs,
-    startedMs: (b: PlatoBatch) => b.startedMs,
-    healthyMs: (b: PlatoBatch) => b.healthyMs,
-    nextMs: (b: PlatoBatch) => b.nextMs,
+  const p = stats(ok.flatMap((t) => t.plato.replacements), {
+    stoppedMs: (r: PlatoReplacement) => r.stoppedMs,
+    placedMs: (r: PlatoReplacement) => r.placedMs,
+    startedMs: (r: PlatoReplacement) => r.startedMs,
+    healthyMs: (r: PlatoReplacement) => r.healthyMs,
   });
+  const refill = stats(ok.flatMap((t) => t.plato.refillMs), { refillMs: (ms: number) => ms });
+  const floorBatches = trials.flatMap((t) => t.floor.batches);
   const f = stats(floorBatches, {
     removedMs: (b: FloorBatch) => b.removedMs,
     ranMs: (b: FloorBatch) => b.ranMs,
@@ -159,7 +166,10 @@ function summarize(trials: Trial[]): Results['summary'] {
     fewestServing: Math.min(...trials.map((t) => t.plato.fewestServing)),
     ratio: ratio(med['completedMs']!, floorDone),
     answeredRatio: ratio(med['answeredMs']!, floorAnswered),
-    batches: { median: { ...prefixed('plato.', p.median), ...prefixed('floor.', f.median) }, max: { ...prefixed('plato.', p.max), ...prefixed('floor.', f.max) } },
+    steps: {
+      median: { ...prefixed('plato.', { ...p.median, ...refill.median }), ...prefixed('floor.', f.median) },
+      max: { ...prefixed('plato.', { ...p.max, ...refill.max }), ...prefixed('floor.', f.max) },
+    },
   };
 }
 
@@ -179,12 +189,13 @@ function report(r: Results): string {
   );
   out.push(
     `floor, after each Plato trial: the same rollout by hand on ${o.replicas} containers (docker run -d --init --cpus 0.05 --memory 16m -p 127.0.0.1::8080), ` +
-      `${batches} batches of ${o.maxParallel}: docker stop -t ${stopTimeoutSeconds} + docker rm (in parallel), docker run -d (in parallel), poll HTTP, wait ${minHealthy}`,
+      `${batches} batches of ${o.maxParallel}: docker stop -t ${stopTimeoutSeconds} + docker rm (in parallel), docker run -d (in parallel), poll HTTP, wait ${minHealthy}. ` +
+      `Plato keeps ${o.maxParallel} replicas in flight and lets the next old one go as each new one is proven; the floor waits for whole batches`,
   );
   out.push(
     `anchors: Nomad's rollout of this shape waits min_healthy_time after each of its ${batches} batches, so it is bounded below by ${batches} × its default of 10 s = ${batches * 10} s. ` +
       `Plato's default min_healthy_time is ${formatDurationMs(r.defaultMinHealthyMs)} too; these runs use --min-healthy ${minHealthy}` +
-      (o.minHealthyMs > 0 ? `, i.e. a bound of ${secs(batches * o.minHealthyMs)} s from waiting alone.` : ', i.e. no waiting between batches.'),
+      (o.minHealthyMs > 0 ? `, i.e. a bound of ${secs(batches * o.minHealthyMs)} s from waiting alone.` : ', i.e. a new replica counts as soon as it passes its check.'),
   );
   out.push('');
   const rows = [['trial', 'version', 'apply → completed (log)', 'seen', 'all answer HTTP', 'fewest serving', 'floor: all answer', 'floor: done', 'miss']];
@@ -205,7 +216,7 @@ function report(r: Results): string {
   out.push('');
   const mm = (m: Record<string, number>, x: Record<string, number>, k: string) => `${secs(m[k]!)} / ${secs(x[k]!)}`;
   const t = (k: string) => mm(s.median, s.max, k);
-  const b = (k: string) => mm(s.batches.median, s.batches.max, k);
+  const b = (k: string) => mm(s.steps.median, s.steps.max, k);
   out.push(
     table([
       ['', 'median / max (s)'],
@@ -223,16 +234,22 @@ function report(r: Results): string {
   out.push('');
   out.push(
     table([
-      ['per batch, from its first stop request (Plato) or its start (floor)', 'median / max (s)'],
-      ['Plato: last old replica stopped', b('plato.stoppedMs')],
-      ['Plato: last new replica placed', b('plato.placedMs')],
-      ['Plato: last new replica started', b('plato.startedMs')],
-      ['Plato: last new replica healthy (first check passed)', b('plato.healthyMs')],
-      ['Plato: next batch stop requested (or RolloutCompleted)', b('plato.nextMs')],
-      [`floor: docker stop -t ${stopTimeoutSeconds} + docker rm returned`, b('floor.removedMs')],
-      ['floor: docker run -d returned', b('floor.ranMs')],
-      ['floor: every new container answers HTTP', b('floor.answeredMs')],
-      [`floor: next batch (after ${minHealthy})`, b('floor.nextMs')],
+      ['Plato, per replaced replica, from the old one\'s stop request (log)', 'median / max (s)'],
+      ['old replica stopped', b('plato.stoppedMs')],
+      ['new replica placed', b('plato.placedMs')],
+      ['new replica started', b('plato.startedMs')],
+      ['new replica healthy (first check passed)', b('plato.healthyMs')],
+      [`a new replica healthy → the stop request it lets go (${minHealthy} + scheduler)`, b('plato.refillMs')],
+    ]),
+  );
+  out.push('');
+  out.push(
+    table([
+      [`floor, per batch of ${o.maxParallel}, from its start`, 'median / max (s)'],
+      [`docker stop -t ${stopTimeoutSeconds} + docker rm returned`, b('floor.removedMs')],
+      ['docker run -d returned', b('floor.ranMs')],
+      ['every new container answers HTTP', b('floor.answeredMs')],
+      [`next batch (after ${minHealthy})`, b('floor.nextMs')],
     ]),
   );
   out.push('');
@@ -300,29 +317,21 @@ async function everyNewAnswers(follower: ClusterLogFollower, version: number, re
 }
 
 /**
- * The rollout's batches as the log shows them: the old replicas in order of their stop requests
- * and the new ones in order of placement, `maxParallel` of each per batch.
+ * The rollout's replacements as the log shows them: per slot, the old replica asked to stop during
+ * the rollout and the new one of `version`; and the refill gaps (see {@link PlatoTrial.refillMs}).
  */
-function platoBatches(allocs: readonly FollowedAlloc[], version: number, startedAt: number, completedAt: number, maxParallel: number): PlatoBatch[] {
-  const fresh = allocs.filter((a) => a.version === version).sort((a, b) => a.placedAt - b.placedAt);
+function replacementsOf(allocs: readonly FollowedAlloc[], version: number, startedAt: number, maxParallel: number): Pick<PlatoTrial, 'replacements' | 'refillMs'> {
+  const fresh = new Map(allocs.filter((a) => a.version === version).map((a) => [a.index, a]));
   const old = allocs.filter((a) => a.version < version && a.stopRequestedAt >= startedAt).sort((a, b) => a.stopRequestedAt - b.stopRequestedAt);
-  const count = Math.ceil(Math.max(fresh.length, old.length) / maxParallel);
-  const chunk = <T>(xs: readonly T[], i: number) => xs.slice(i * maxParallel, (i + 1) * maxParallel);
-  const latest = (xs: readonly FollowedAlloc[], f: (a: FollowedAlloc) => number) => (xs.length > 0 ? Math.max(...xs.map(f)) : Number.NaN);
-  const starts = Array.from({ length: count }, (_, i) => {
-    const stops = chunk(old, i);
-    return stops.length > 0 ? Math.min(...stops.map((a) => a.stopRequestedAt)) : Math.min(...chunk(fresh, i).map((a) => a.placedAt));
+  const replacements = old.flatMap((o) => {
+    const n = fresh.get(o.index);
+    if (!n) return [];
+    const at = o.stopRequestedAt;
+    return [{ slot: o.index, stoppedMs: o.stoppedAt - at, placedMs: n.placedAt - at, startedMs: n.startedAt - at, healthyMs: n.healthyAt - at }];
   });
-  return starts.map((start, i) => {
-    const n = chunk(fresh, i);
-    return {
-      stoppedMs: latest(chunk(old, i), (a) => a.stoppedAt) - start,
-      placedMs: latest(n, (a) => a.placedAt) - start,
-      startedMs: latest(n, (a) => a.startedAt) - start,
-      healthyMs: latest(n, (a) => a.healthyAt) - start,
-      nextMs: (starts[i + 1] ?? completedAt) - start,
-    };
-  });
+  const healthy = [...fresh.values()].map((a) => a.healthyAt).sort((a, b) => a - b);
+  const refillMs = old.slice(maxParallel).map((o, k) => o.stopRequestedAt - healthy[k]!);
+  return { replacements, refillMs };
 }
 
 async function platoTrial(nc: NatsConnection, follower: ClusterLogFollower, name: string, o: RolloutOptions, generation: number): Promise<PlatoTrial> {
@@ -335,7 +344,8 @@ async function platoTrial(nc: NatsConnection, follower: ClusterLogFollower, name
     answeredMs: Number.NaN,
     servingAtStart: Number.NaN,
     fewestServing: Number.NaN,
-    batches: [],
+    replacements: [],
+    refillMs: [],
   };
   const answering = new AbortController();
   try {
@@ -351,7 +361,7 @@ async function platoTrial(nc: NatsConnection, follower: ClusterLogFollower, name
       seenMs: end.seenAt - sentAt,
       servingAtStart: serving.atStart,
       fewestServing: serving.least,
-      batches: platoBatches([...follower.allocs.values()], version, started.created, end.created, o.maxParallel),
+      ...replacementsOf([...follower.allocs.values()], version, started.created, o.maxParallel),
     });
     if (end.type === 'RolloutFailed') throw new Error(`RolloutFailed: ${String(end.data['reason'])}`);
     result.answeredMs = (await answered) - sentAt;

@@ -7,6 +7,8 @@ export interface FollowedAlloc {
   nodeId: string;
   /** The deployment version it runs. */
   version: number;
+  /** Its replica slot. */
+  index: number;
   placedAt: number;
   /** When the state-server recorded AllocationStarted. */
   startedAt: number;
@@ -167,6 +169,7 @@ export class ClusterLogFollower {
         allocId,
         nodeId: String(data['nodeId']),
         version: Number(data['version']),
+        index: Number(data['index']),
         placedAt: created,
         startedAt: Number.NaN,
         startedSeenAt: Number.NaN,
