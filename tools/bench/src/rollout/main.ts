@@ -23,29 +23,28 @@
  * stopped by PID, the deployment is deleted, and exactly the containers of this run's node id and
  * run label are removed.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ApplyDeployment, DeleteDeployment, formatDurationMs, platoEvents, updateDefaults, type DeploymentSpecInput } from '@plato/contracts';
-import { JetStreamEventStore } from '@plato/event-store';
-import { connectNats, request } from '@plato/messaging';
-import { delay, newRunId, repoRoot } from '@plato/testing';
+import { ApplyDeployment, formatDurationMs, updateDefaults, type DeploymentSpecInput } from '@plato/contracts';
+import { request } from '@plato/messaging';
+import { delay, newRunId } from '@plato/testing';
 import { DockerEngine } from '../apply/docker.engine.js';
 import type { FloorSpec } from '../apply/docker-run.floor.js';
-import { PlatoUpProcess } from '../apply/plato-up.process.js';
 import { benchLog, guardedRun, parseOrExit, printResults } from '../shared/bench.main.js';
-import { ClusterLogFollower, type DeploymentEvent, type FollowedAlloc } from '../shared/cluster-log.follower.js';
+import type { ClusterLogFollower, DeploymentEvent, FollowedAlloc } from '../shared/cluster-log.follower.js';
 import { answersHttp } from '../shared/http.probe.js';
+import { PlatoBenchCluster } from '../shared/plato-bench.cluster.js';
 import { describeMachine, loadAverages, machineLine, startCpuMeter, type Machine } from '../shared/machine.describe.js';
-import { median, percentages, ratio, secs, table } from '../shared/table.format.js';
-import { DockerRolloutFloor, type FloorBatch, type FloorRollout } from './docker-rollout.floor.js';
+import { columnStats, percentages, ratio, secs, table } from '../shared/table.format.js';
+import { DockerRolloutFloor, type FloorRollout } from './docker-rollout.floor.js';
 import { healthyDeadlineMs, parseRolloutOptions, progressDeadlineMs, rolloutUsage, type RolloutOptions } from './rollout.options.js';
 
 const log = benchLog('bench:rollout');
 
 /** The agent's stop timeout (SIGTERM, then SIGKILL after it), used for the floor's `docker stop -t`. */
 const stopTimeoutSeconds = 5;
+
+/** What every replica and floor container runs: busybox httpd serving the test image's /www on 8080. */
+const httpd = ['busybox', 'httpd', '-f', '-p', '8080', '-h', '/www'];
 
 /** One replaced replica slot of a Plato rollout, from the log; ms after the old replica's stop request. */
 interface PlatoReplacement {
@@ -120,56 +119,39 @@ interface Results {
   cpuPct: Record<string, number>;
 }
 
-function stats(rows: readonly unknown[], columns: Record<string, (row: never) => number>): { median: Record<string, number>; max: Record<string, number> } {
-  const med: Record<string, number> = {};
-  const max: Record<string, number> = {};
-  for (const [name, f] of Object.entries(columns)) {
-    const xs = rows.map((row) => f(row as never)).filter((x) => Number.isFinite(x));
-    med[name] = Math.round(median(xs));
-    max[name] = xs.length > 0 ? Math.round(Math.max(...xs)) : Number.NaN;
-  }
-  return { median: med, max };
-}
-
 function summarize(trials: Trial[]): Results['summary'] {
   const ok = trials.filter((t) => t.plato.miss === undefined);
-  const { median: med, max } = stats(ok, {
-    completedMs: (t: Trial) => t.plato.completedMs,
-    seenMs: (t: Trial) => t.plato.seenMs,
-    answeredMs: (t: Trial) => t.plato.answeredMs,
-    startedMs: (t: Trial) => t.plato.startedMs,
-    floorAnsweredMs: (t: Trial) => t.floor.answeredMs,
-    floorDoneMs: (t: Trial) => t.floor.doneMs,
+  const plato = columnStats(ok, {
+    completedMs: (t) => t.plato.completedMs,
+    seenMs: (t) => t.plato.seenMs,
+    answeredMs: (t) => t.plato.answeredMs,
+    startedMs: (t) => t.plato.startedMs,
   });
-  const floorDone = median(trials.map((t) => t.floor.doneMs));
-  const floorAnswered = median(trials.map((t) => t.floor.answeredMs));
-  const p = stats(ok.flatMap((t) => t.plato.replacements), {
-    stoppedMs: (r: PlatoReplacement) => r.stoppedMs,
-    placedMs: (r: PlatoReplacement) => r.placedMs,
-    startedMs: (r: PlatoReplacement) => r.startedMs,
-    healthyMs: (r: PlatoReplacement) => r.healthyMs,
+  const floor = columnStats(trials, { floorAnsweredMs: (t) => t.floor.answeredMs, floorDoneMs: (t) => t.floor.doneMs });
+  const replacements = columnStats(ok.flatMap((t) => t.plato.replacements), {
+    stoppedMs: (r) => r.stoppedMs,
+    placedMs: (r) => r.placedMs,
+    startedMs: (r) => r.startedMs,
+    healthyMs: (r) => r.healthyMs,
   });
-  const refill = stats(ok.flatMap((t) => t.plato.refillMs), { refillMs: (ms: number) => ms });
-  const floorBatches = trials.flatMap((t) => t.floor.batches);
-  const f = stats(floorBatches, {
-    removedMs: (b: FloorBatch) => b.removedMs,
-    ranMs: (b: FloorBatch) => b.ranMs,
-    answeredMs: (b: FloorBatch) => b.answeredMs,
-    nextMs: (b: FloorBatch) => b.nextMs,
+  const refill = columnStats(ok.flatMap((t) => t.plato.refillMs), { refillMs: (ms) => ms });
+  const batches = columnStats(trials.flatMap((t) => t.floor.batches), {
+    removedMs: (b) => b.removedMs,
+    ranMs: (b) => b.ranMs,
+    answeredMs: (b) => b.answeredMs,
+    nextMs: (b) => b.nextMs,
   });
   const prefixed = (prefix: string, r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [`${prefix}${k}`, v]));
+  const steps = (k: 'median' | 'max') => ({ ...prefixed('plato.', { ...replacements[k], ...refill[k] }), ...prefixed('floor.', batches[k]) });
   return {
     done: ok.length,
     misses: trials.length - ok.length,
-    median: med,
-    max,
+    median: { ...plato.median, ...floor.median },
+    max: { ...plato.max, ...floor.max },
     fewestServing: Math.min(...trials.map((t) => t.plato.fewestServing)),
-    ratio: ratio(med['completedMs']!, floorDone),
-    answeredRatio: ratio(med['answeredMs']!, floorAnswered),
-    steps: {
-      median: { ...prefixed('plato.', { ...p.median, ...refill.median }), ...prefixed('floor.', f.median) },
-      max: { ...prefixed('plato.', { ...p.max, ...refill.max }), ...prefixed('floor.', f.max) },
-    },
+    ratio: ratio(plato.median['completedMs']!, floor.median['floorDoneMs']!),
+    answeredRatio: ratio(plato.median['answeredMs']!, floor.median['floorAnsweredMs']!),
+    steps: { median: steps('median'), max: steps('max') },
   };
 }
 
@@ -262,8 +244,8 @@ function deploymentSpec(name: string, o: RolloutOptions, generation: number): De
   return {
     name,
     image: o.image,
-    command: ['busybox', 'httpd'],
-    args: ['-f', '-p', '8080', '-h', '/www'],
+    command: httpd.slice(0, 2),
+    args: httpd.slice(2),
     env: { BENCH_GENERATION: String(generation) },
     replicas: o.replicas,
     resources: { cpu: 50, memory: 16 },
@@ -384,28 +366,17 @@ async function main(): Promise<number> {
   const deployment = `roll-${runId.slice(-8)}`.toLowerCase();
   const runLabel = `plato.bench.run=${runId}`;
   const docker = new DockerEngine();
-  const stateDir = await mkdtemp(join(tmpdir(), 'plato-bench-rollout-'));
+  const cluster = new PlatoBenchCluster({ tag: 'bench-rollout', nodeId, deployment, docker, log });
   const bound = options.trialTimeoutSeconds * 1000;
-  let up: PlatoUpProcess | undefined;
-  let nc: NatsConnection | undefined;
-  let store: JetStreamEventStore | undefined;
-  let follower: ClusterLogFollower | undefined;
   return guardedRun(options.timeoutSeconds, log, () => ({
     run: async () => {
-      up = await PlatoUpProcess.start({ repoRoot, stateDir, nodeId });
-      log(`plato up (pid ${up.pids['cli']}) on ${up.natsUrl}, node ${nodeId}, state dir ${stateDir}`);
-      nc = await connectNats({ name: 'plato-bench-rollout', servers: up.natsUrl });
-      store = await JetStreamEventStore.connect(nc, { catalog: platoEvents });
-      follower = new ClusterLogFollower(store, deployment);
-      await follower.start();
-      const f = follower;
-
+      const { up, nc, follower: f } = await cluster.start();
       const first = await applyGeneration(nc, f, deployment, options, 0, bound);
       const firstEnd = await rolloutEnd(f, first.version, Math.max(1, first.sentAt + bound - Date.now()));
       if (firstEnd.type !== 'RolloutCompleted') throw new Error(`the first rollout failed: ${String(firstEnd.data['reason'])}`);
       log(`deployment ${deployment}: version ${first.version} completed in ${secs(firstEnd.created - first.sentAt)} s`);
 
-      const floorSpec: FloorSpec = { image: options.image, command: ['busybox', 'httpd', '-f', '-p', '8080', '-h', '/www'], cpu: 50, memory: 16, containerPort: 8080, init: true };
+      const floorSpec: FloorSpec = { image: options.image, command: httpd, cpu: 50, memory: 16, containerPort: 8080, init: true };
       const floor = new DockerRolloutFloor(docker, floorSpec, runLabel, `plato-bench-rollout-floor-${deployment}`, {
         replicas: options.replicas,
         maxParallel: options.maxParallel,
@@ -442,24 +413,10 @@ async function main(): Promise<number> {
       printResults(report(results), results);
       return 0;
     },
-    cleanup: async () => {
-      if (nc) {
-        await request(nc, DeleteDeployment, { commandId: `bench-rollout-delete-${deployment}`, name: deployment }).catch((error: unknown) => log(`delete failed: ${String(error)}`));
-        await docker.waitGone(`plato.deployment=default/${deployment}`, 30_000).catch((error: unknown) => log(String(error)));
-      }
-      await follower?.close().catch(() => undefined);
-      await store?.close().catch(() => undefined);
-      await Promise.race([nc?.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-      await up?.stop().catch((error: unknown) => log(`could not stop plato up: ${String(error)}`));
-      for (const label of [`plato.node=${nodeId}`, runLabel]) {
-        const removed = await docker.removeAll(label).catch((error: unknown) => (log(`could not remove ${label}: ${String(error)}`), 0));
-        if (removed > 0) log(`removed ${removed} container(s) labelled ${label}`);
-      }
-      await rm(stateDir, { recursive: true, force: true });
-      log(`stopped plato up (pid ${up?.pids['cli'] ?? '-'}), removed ${stateDir}`);
-    },
+    cleanup: () => cluster.stop([`plato.node=${nodeId}`, runLabel]),
     onFailure: async () => {
-      if (up) log(`plato up said:\n${up.log.slice(-3000)}`);
+      const said = cluster.tail();
+      if (said !== undefined) log(`plato up said:\n${said}`);
     },
   }));
 }
