@@ -74,6 +74,10 @@ interface PlatoTrial {
   servingAtStart: number;
   /** The fewest replicas serving during the rollout, replayed from the log. */
   fewestServing: number;
+  /** New replicas found unhealthy at least once before the rollout completed (the agent restarts them). */
+  unhealthyNew: number;
+  /** Their distinct last reasons. */
+  unhealthyReasons: string[];
   /** Each replaced slot's pipeline. */
   replacements: PlatoReplacement[];
   /**
@@ -180,7 +184,7 @@ function report(r: Results): string {
       (o.minHealthyMs > 0 ? `, i.e. a bound of ${secs(batches * o.minHealthyMs)} s from waiting alone.` : ', i.e. a new replica counts as soon as it passes its check.'),
   );
   out.push('');
-  const rows = [['trial', 'version', 'apply → completed (log)', 'seen', 'all answer HTTP', 'fewest serving', 'floor: all answer', 'floor: done', 'miss']];
+  const rows = [['trial', 'version', 'apply → completed (log)', 'seen', 'all answer HTTP', 'fewest serving', 'new ones unhealthy once', 'floor: all answer', 'floor: done', 'miss']];
   for (const t of r.trials) {
     rows.push([
       String(t.trial),
@@ -189,6 +193,7 @@ function report(r: Results): string {
       secs(t.plato.seenMs),
       secs(t.plato.answeredMs),
       `${t.plato.fewestServing} of ${t.plato.servingAtStart}`,
+      String(t.plato.unhealthyNew),
       secs(t.floor.answeredMs),
       secs(t.floor.doneMs),
       t.plato.miss ?? '',
@@ -326,6 +331,8 @@ async function platoTrial(nc: NatsConnection, follower: ClusterLogFollower, name
     answeredMs: Number.NaN,
     servingAtStart: Number.NaN,
     fewestServing: Number.NaN,
+    unhealthyNew: Number.NaN,
+    unhealthyReasons: [],
     replacements: [],
     refillMs: [],
   };
@@ -338,11 +345,14 @@ async function platoTrial(nc: NatsConnection, follower: ClusterLogFollower, name
     answered.catch(() => undefined);
     const end = await rolloutEnd(follower, version, Math.max(1, sentAt + bound - Date.now()));
     const serving = follower.fewestServing(started.position - 1, end.position);
+    const unhealthy = [...follower.allocs.values()].filter((a) => a.version === version && a.unhealthy > 0);
     Object.assign(result, {
       completedMs: end.created - sentAt,
       seenMs: end.seenAt - sentAt,
       servingAtStart: serving.atStart,
       fewestServing: serving.least,
+      unhealthyNew: unhealthy.length,
+      unhealthyReasons: [...new Set(unhealthy.map((a) => a.unhealthyReason))],
       ...replacementsOf([...follower.allocs.values()], version, started.created, o.maxParallel),
     });
     if (end.type === 'RolloutFailed') throw new Error(`RolloutFailed: ${String(end.data['reason'])}`);
@@ -393,7 +403,7 @@ async function main(): Promise<number> {
         const floorRollout = await floor.rollout(i, bound);
         trials.push({ trial: i, plato, floor: floorRollout });
         log(
-          (plato.miss ? `trial ${i}: MISS ${plato.miss}` : `trial ${i} (version ${plato.version}): completed ${secs(plato.completedMs)} s (seen ${secs(plato.seenMs)} s, HTTP ${secs(plato.answeredMs)} s), fewest serving ${plato.fewestServing}`) +
+          (plato.miss ? `trial ${i}: MISS ${plato.miss}` : `trial ${i} (version ${plato.version}): completed ${secs(plato.completedMs)} s (seen ${secs(plato.seenMs)} s, HTTP ${secs(plato.answeredMs)} s), fewest serving ${plato.fewestServing}, ${plato.unhealthyNew} new unhealthy once ${JSON.stringify(plato.unhealthyReasons)}`) +
             `; floor ${secs(floorRollout.doneMs)} s (HTTP ${secs(floorRollout.answeredMs)} s)`,
         );
       }

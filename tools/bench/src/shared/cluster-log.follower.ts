@@ -22,6 +22,11 @@ export interface FollowedAlloc {
   stoppedAt: number;
   /** Host ports of the container, from AllocationStarted. */
   ports: number[];
+  /** AllocationStarted events: more than one when the agent restarted the container. */
+  starts: number;
+  /** AllocationUnhealthy events, and the last one's reason. */
+  unhealthy: number;
+  unhealthyReason: string;
   /** A stop was requested, or the allocation ended. */
   over: boolean;
 }
@@ -177,6 +182,9 @@ export class ClusterLogFollower {
         stopRequestedAt: Number.NaN,
         stoppedAt: Number.NaN,
         ports: [],
+        starts: 0,
+        unhealthy: 0,
+        unhealthyReason: '',
         over: false,
       });
       return;
@@ -187,12 +195,17 @@ export class ClusterLogFollower {
     else if (endsServing.has(event.type)) this.servingChanges.push({ position: event.position, allocId, serving: false });
     if (endsAllocation.has(event.type)) alloc.over = true;
     if (event.type === 'AllocationStarted') {
+      alloc.starts += 1;
       if (Number.isNaN(alloc.startedAt)) {
         alloc.startedAt = created;
         alloc.startedSeenAt = seen;
       }
       alloc.ports = ((data['ports'] ?? []) as { host?: number }[]).map((p) => p.host ?? 0).filter((p) => p > 0);
     } else if (event.type === 'AllocationHealthy' && Number.isNaN(alloc.healthyAt)) alloc.healthyAt = created;
+    else if (event.type === 'AllocationUnhealthy') {
+      alloc.unhealthy += 1;
+      alloc.unhealthyReason = String(data['reason']);
+    }
     else if (event.type === 'AllocationStopRequested') alloc.stopRequestedAt = created;
     else if (event.type === 'AllocationStopped') alloc.stoppedAt = created;
   }
