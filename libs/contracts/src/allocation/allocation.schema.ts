@@ -33,3 +33,15 @@ export const PublishedPort = z.strictObject({
 });
 /** A port as published on the node. */
 export type PublishedPort = z.output<typeof PublishedPort>;
+
+/**
+ * What an agent reports of a container's exit, and the data of `AllocationExited`: the exit code,
+ * whether the restart policy restarts it, and for a restart its `attempt` within the policy's
+ * interval and the `delayMs` before the start (absent in events written before they existed).
+ */
+export const ContainerExit = z.strictObject({
+  exitCode: z.int(),
+  willRestart: z.boolean(),
+  attempt: z.int().min(1).optional().describe('with willRestart: the number of this restart within the restart interval, 1 for the first'),
+  delayMs: z.int().min(0).optional().describe('with willRestart: the wait before the container starts again'),
+});
