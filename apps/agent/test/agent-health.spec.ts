@@ -111,7 +111,7 @@ describe('agent health checks on Docker', () => {
     ]);
     const unhealthy = history.find((event) => event.type === 'AllocationUnhealthy')!;
     expect((unhealthy.data as { reason: string }).reason).toMatch(/^2 checks failed in a row; last: GET \/index.html on 127\.0\.0\.1:\d+ /);
-    expect(history.find((event) => event.type === 'AllocationExited')!.data).toEqual({ exitCode: 0, willRestart: true });
+    expect(history.find((event) => event.type === 'AllocationExited')!.data).toEqual({ exitCode: 0, willRestart: true, attempt: 1, delayMs: 1_000 });
   });
 
   it('tcp: tells a published port with nothing behind it from a listening server; under policy never it stays unhealthy and running', async () => {

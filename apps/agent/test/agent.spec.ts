@@ -159,7 +159,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
     expect(types.slice(-2)).toEqual(['AllocationExited', 'AllocationStarted']);
     const exited = (await history(allocId)).find((event) => event.type === 'AllocationExited');
     // The engine's init forwards the stop's SIGTERM to httpd, which dies of it: 128 + 15.
-    expect(exited?.data).toEqual({ exitCode: 143, willRestart: true });
+    expect(exited?.data).toEqual({ exitCode: 143, willRestart: true, attempt: 1, delayMs: 1_000 });
   });
 
   it('removes a container labelled with this node that the log does not know', async () => {

@@ -1,5 +1,5 @@
 import { DeploymentSpec, type AllocationView } from '@plato/contracts';
-import { describeCheck, statusOf } from './cluster.commands.js';
+import { allocationTable, describeCheck, statusOf } from './cluster.commands.js';
 import { summarize } from './query.commands.js';
 
 const alloc = (over: Partial<AllocationView>): AllocationView => ({
@@ -29,6 +29,14 @@ describe('allocation health in the CLI', () => {
       'running (unhealthy: exec test -f /ready exited 1)',
     );
     expect(statusOf(alloc({ status: 'pending', exitCode: 143 }))).toBe('pending (exit 143)');
+  });
+
+  it('shows the wait before a restart, the restart count, and the restart announced in a history', () => {
+    expect(statusOf(alloc({ status: 'pending', exitCode: 1, restarts: 3, restartDelayMs: 4_000 }))).toBe('pending (exit 1, restarting after 4s)');
+    expect(allocationTable([alloc({ restarts: 3 }), alloc({ allocId: 'a2' })]).split('\n').map((line) => line.split(/\s+/)[6])).toEqual(['RESTARTS', '3', '0', undefined]);
+    expect(summarize({ type: 'AllocationExited', data: { exitCode: 1, willRestart: true, attempt: 3, delayMs: 4_000 } })).toBe('exit 1, restarting after 4s (attempt 3)');
+    expect(summarize({ type: 'AllocationExited', data: { exitCode: 143, willRestart: true } })).toBe('exit 143, restarting');
+    expect(summarize({ type: 'AllocationExited', data: { exitCode: 0, willRestart: false } })).toBe('exit 0');
   });
 
   it('summarizes the health events of a history and describes a check in one line', () => {

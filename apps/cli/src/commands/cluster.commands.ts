@@ -69,19 +69,23 @@ export function allocationTable(items: readonly AllocationView[]): string {
     { header: 'node', cell: (a) => a.nodeId },
     { header: 'desired', cell: (a) => a.desired },
     { header: 'status', cell: (a) => statusOf(a) },
+    { header: 'restarts', cell: (a) => a.restarts ?? 0 },
     { header: 'ports', cell: (a) => a.ports.map((p) => `${p.hostIp}:${p.host}->${p.container}`).join(',') || '-' },
     { header: 'updated', cell: (a) => a.updatedAt },
   ]);
 }
 
 /**
- * An allocation's status as one cell: with its failure, exit code or stop reason, and while it runs
- * its health check's verdict (`running (healthy)`, `running (unhealthy: <reason>)`).
+ * An allocation's status as one cell: with its failure, exit code (and the wait before a restart:
+ * `pending (exit 1, restarting after 4s)`) or stop reason, and while it runs its health check's
+ * verdict (`running (healthy)`, `running (unhealthy: <reason>)`).
  */
 export function statusOf(a: AllocationView): string {
   if (a.health && a.status === 'running') return `running (${a.health.status}${a.health.reason ? `: ${a.health.reason}` : ''})`;
   if (a.failure) return `${a.status}: ${a.failure}`;
-  if (a.exitCode !== undefined && a.status !== 'running') return `${a.status} (exit ${a.exitCode})`;
+  if (a.exitCode !== undefined && a.status !== 'running') {
+    return `${a.status} (exit ${a.exitCode}${a.restartDelayMs !== undefined ? `, restarting after ${formatDurationMs(a.restartDelayMs)}` : ''})`;
+  }
   if (a.stopReason && a.desired === 'stop') return `${a.status} (${a.stopReason})`;
   return a.status;
 }

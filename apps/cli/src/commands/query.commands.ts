@@ -1,4 +1,4 @@
-import { ContractViolation, GetDeployment, ListDeployments, StreamHistory, Streams, type DeploymentView, type ReplyOf } from '@plato/contracts';
+import { ContractViolation, formatDurationMs, GetDeployment, ListDeployments, StreamHistory, Streams, type DeploymentView, type ReplyOf } from '@plato/contracts';
 import { request } from '@plato/messaging';
 import type { CliContext } from '../cli.context.js';
 import { renderTable } from '../table.format.js';
@@ -83,6 +83,13 @@ function isDeploymentKind(kind: string | undefined): boolean {
   return kind === 'deployment' || kind === 'deployments' || kind === 'deploy';
 }
 
+/** A restart as an `AllocationExited` announces it: `restarting after 4s (attempt 3)`; `restarting` for events without those fields. */
+function restartOf(data: Record<string, unknown>): string {
+  const delay = typeof data['delayMs'] === 'number' ? ` after ${formatDurationMs(data['delayMs'])}` : '';
+  const attempt = typeof data['attempt'] === 'number' ? ` (attempt ${data['attempt']})` : '';
+  return `restarting${delay}${attempt}`;
+}
+
 /** One line about an event's data: the fields a reader looks for first. */
 export function summarize(entry: Pick<HistoryEntry, 'type' | 'data'>): string {
   const data = (entry.data ?? {}) as Record<string, unknown>;
@@ -104,7 +111,7 @@ export function summarize(entry: Pick<HistoryEntry, 'type' | 'data'>): string {
     case 'AllocationStarted':
       return `container=${String(data['containerId']).slice(0, 12)}`;
     case 'AllocationExited':
-      return `exit ${String(data['exitCode'])}${data['willRestart'] ? ', restarting' : ''}`;
+      return `exit ${String(data['exitCode'])}${data['willRestart'] ? `, ${restartOf(data)}` : ''}`;
     case 'AllocationFailed':
     case 'AllocationUnknown':
     case 'AllocationUnhealthy':
