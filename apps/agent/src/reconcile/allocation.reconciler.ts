@@ -145,7 +145,7 @@ export class AllocationReconciler {
   private async run(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, existing: Found | null): Promise<void> {
     const givenUp = this.restarts.givenUp(allocId);
     if (givenUp !== undefined) {
-      this.reportFailed(allocId, givenUp);
+      this.reportFailed(allocId, givenUp, state.status === 'unknown' ? this.desired.positionOf(allocId) : undefined);
       return;
     }
     const spec = containerSpecOf(this.nodeId, allocId, state.placement);
@@ -275,8 +275,14 @@ export class AllocationReconciler {
     this.reportFailed(allocId, reason);
   }
 
-  private reportFailed(allocId: string, reason: string): void {
-    this.reporter.report(allocId, `${allocId}:failed:${createHash('sha256').update(reason).digest('hex').slice(0, 12)}`, { kind: 'failed', reason });
+  /**
+   * Reports the allocation failed. `over` is the log position of the `unknown` status it corrects
+   * (a failure the log did not take while the allocation was lost is a new observation once it is
+   * recovered).
+   */
+  private reportFailed(allocId: string, reason: string, over?: number): void {
+    const id = `${allocId}:failed:${createHash('sha256').update(reason).digest('hex').slice(0, 12)}`;
+    this.reporter.report(allocId, over === undefined ? id : `${id}:over:${over}`, { kind: 'failed', reason });
   }
 
   /**

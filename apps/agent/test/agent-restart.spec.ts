@@ -1,0 +1,221 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { AllocationView, DeploymentSpecInput } from '@plato/contracts';
+import { connectNats, createLogger } from '@plato/messaging';
+import { DockerRuntime, type ContainerInfo } from '@plato/runtime';
+import { NatsServerProcess, eventually, newRunId, type ServiceProcess } from '@plato/testing';
+import { ContainerLabels, containerNameOf } from '../src/index.js';
+import { TestControlPlane } from './control-plane.client.js';
+import { startStateServer } from './state-server.process.js';
+import { TestAgent } from './test-agent.process.js';
+
+const buildImages = fileURLToPath(new URL('../../../tools/images/build', import.meta.url));
+const image = 'plato/busybox:latest';
+const logger = createLogger('agent-restart-test');
+
+/** Exits 3 at once, every time it starts. */
+const crash: Partial<DeploymentSpecInput> = { command: ['sh', '-c', 'exit 3'], resources: { cpu: 100, memory: 16 } };
+/** Runs until /tmp/crash exists in the container, then exits 3 at once on every start (the file stays). */
+const crashOnSignal: Partial<DeploymentSpecInput> = {
+  command: ['sh', '-c', 'trap "exit 0" TERM; while [ ! -f /tmp/crash ]; do sleep 0.1; done; exit 3'],
+  resources: { cpu: 100, memory: 16 },
+};
+/** Runs until /tmp/crash exists, then removes it and exits 3: one crash per `touch /tmp/crash`. */
+const crashOncePerSignal: Partial<DeploymentSpecInput> = {
+  command: ['sh', '-c', 'trap "exit 0" TERM; while [ ! -f /tmp/crash ]; do sleep 0.1; done; rm /tmp/crash; exit 3'],
+  resources: { cpu: 100, memory: 16 },
+};
+
+interface ExitedData {
+  exitCode: number;
+  willRestart: boolean;
+  attempt?: number;
+  delayMs?: number;
+}
+
+/**
+ * The restart policy on a real nats-server, the built state-server and the Docker engine: delays
+ * that double per restart within the interval, attempts that end the allocation as failed (mode
+ * fail) or wait for the interval (mode delay), normal exit codes, an agent restarted mid crash loop
+ * that keeps counting, and a crash loop while the nats-server is down (stopped by its PID) whose
+ * reports arrive in order once it is back. Every container is labelled plato.node=<this run's
+ * node id> and removed in afterAll.
+ */
+describe('agent restart policy on Docker', () => {
+  const run = newRunId('agent-restart');
+  const nodeId = run;
+  const runtime = new DockerRuntime({ socketPath: '/var/run/docker.sock' });
+  let nats: NatsServerProcess;
+  let client: NatsConnection;
+  let stateServer: ServiceProcess;
+  const agents = new TestAgent({ natsUrl: () => nats.url, nodeId, run, hostname: 'agent-restart-host', runtimes: [runtime], logger });
+
+  const plane = new TestControlPlane(() => client, run, nodeId);
+  const deploy = async (name: string, spec: Partial<DeploymentSpecInput>) => (await plane.deploy(name, { image, ...spec }, 1))[0]!;
+  const history = (allocId: string) => plane.history(allocId);
+  const exits = async (allocId: string) => (await history(allocId)).filter((event) => event.type === 'AllocationExited').map((event) => event.data as ExitedData);
+  const withStatus = (allocId: string, status: AllocationView['status'], timeoutMs = 20_000) =>
+    eventually(
+      async () => {
+        const view = await plane.allocation(allocId);
+        if (view.status !== status) throw new Error(`${allocId} is ${view.status}`);
+        return view;
+      },
+      { timeoutMs, intervalMs: 100, description: `${allocId} ${status}` },
+    );
+  const running = async (allocId: string): Promise<ContainerInfo> => {
+    const info = await runtime.inspect(containerNameOf(allocId));
+    if (info?.state !== 'running') throw new Error(`${allocId}: container is ${info?.state ?? 'missing'}`);
+    return info;
+  };
+  const reportedRunning = (allocId: string) =>
+    eventually(
+      async () => {
+        const info = await running(allocId);
+        const view = await plane.allocation(allocId);
+        if (view.status !== 'running' || view.containerId !== info.id) throw new Error(`${allocId}: log says ${view.status}`);
+        return info;
+      },
+      { timeoutMs: 15_000, intervalMs: 100, description: `${allocId} running and reported` },
+    );
+  const crashNow = async (allocId: string) => {
+    const info = await running(allocId);
+    expect((await runtime.exec(info.id, ['touch', '/tmp/crash'])).exitCode).toBe(0);
+  };
+
+  beforeAll(async () => {
+    await promisify(execFile)(buildImages, [], { timeout: 110_000 });
+    nats = await NatsServerProcess.start();
+    client = await connectNats({ name: `${run}-client`, servers: nats.url, logger });
+    stateServer = await startStateServer(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
+    await (await agents.start()).registered();
+  }, 150_000);
+
+  afterAll(async () => {
+    await agents.stop().catch(() => undefined);
+    const mine = await runtime.list({ labels: { [ContainerLabels.node]: nodeId } });
+    await Promise.all(mine.map((container) => runtime.remove(container.id)));
+    await stateServer?.stop();
+    await client?.close();
+    await nats?.stop();
+  }, 60_000);
+
+  it('mode fail: restarts a crashing container with doubling delays, then after its attempts reports it failed and removes it', async () => {
+    const allocId = await deploy('fail', { ...crash, restart: { policy: 'on-failure', attempts: 3, interval: '10m', delay: '300ms', max_delay: '1s', mode: 'fail' } });
+    const view = await withStatus(allocId, 'failed');
+    expect(view.failure).toBe('exit code 3; restart attempts used up (3 within 10m)');
+    expect(view.restarts).toBe(3);
+
+    const events = await history(allocId);
+    expect(events.map((event) => event.type)).toEqual([
+      'AllocationPlaced',
+      'AllocationStarted',
+      'AllocationExited',
+      'AllocationStarted',
+      'AllocationExited',
+      'AllocationStarted',
+      'AllocationExited',
+      'AllocationStarted',
+      'AllocationFailed',
+    ]);
+    expect(await exits(allocId)).toEqual([
+      { exitCode: 3, willRestart: true, attempt: 1, delayMs: 300 },
+      { exitCode: 3, willRestart: true, attempt: 2, delayMs: 600 },
+      { exitCode: 3, willRestart: true, attempt: 3, delayMs: 1_000 },
+    ]);
+    const at = (index: number) => Date.parse(events[index]!.created);
+    // Each start is written at least its delay after the exit (the exit's report may lag the exit itself, hence half).
+    expect([at(3) - at(2), at(5) - at(4), at(7) - at(6)].map((gap, i) => gap >= [300, 600, 1_000][i]! / 2)).toEqual([true, true, true]);
+    await eventually(async () => (await runtime.inspect(containerNameOf(allocId))) === null, { timeoutMs: 15_000, description: 'the failed container removed' });
+  }, 60_000);
+
+  it('mode delay: never fails; once its attempts are used up it waits for the interval to restart again', async () => {
+    const allocId = await deploy('delay', { ...crash, restart: { policy: 'always', attempts: 1, interval: '3s', delay: '100ms', max_delay: '200ms', mode: 'delay' } });
+    const exited = await eventually(
+      async () => {
+        const found = await exits(allocId);
+        if (found.length < 4) throw new Error(`${found.length} exits so far`);
+        return found;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, description: 'four exits, each restarted' },
+    );
+    expect(exited.every((exit) => exit.willRestart && exit.attempt === 1)).toBe(true);
+    expect(exited[0]!.delayMs).toBe(100);
+    expect(exited.slice(1).every((exit) => exit.delayMs! > 1_000)).toBe(true);
+    const types = (await history(allocId)).map((event) => event.type);
+    expect(types).not.toContain('AllocationFailed');
+    expect(types.filter((type) => type === 'AllocationStarted').length).toBeGreaterThanOrEqual(4);
+  }, 60_000);
+
+  it('normal_exit_codes: a job ending with one of them is complete, not restarted under on-failure', async () => {
+    const allocId = await deploy('job', { ...crash, restart: { policy: 'on-failure', normal_exit_codes: [3] } });
+    const view = await withStatus(allocId, 'complete');
+    expect(view.exitCode).toBe(3);
+    expect(view.restarts).toBeUndefined();
+    expect((await history(allocId)).map((event) => event.type)).toEqual(['AllocationPlaced', 'AllocationStarted', 'AllocationExited']);
+    expect(await exits(allocId)).toEqual([{ exitCode: 3, willRestart: false }]);
+    await eventually(async () => (await runtime.inspect(containerNameOf(allocId))) === null, { timeoutMs: 15_000, description: 'the completed container removed' });
+  }, 40_000);
+
+  it('an agent restarted in the middle of a crash loop keeps counting its restarts from the log', async () => {
+    const allocId = await deploy('resume', { ...crashOncePerSignal, restart: { policy: 'on-failure', attempts: 2, interval: '10m', delay: '200ms', max_delay: '1s', mode: 'fail' } });
+    const first = await reportedRunning(allocId);
+    await crashNow(allocId);
+    const restarted = await eventually(
+      async () => {
+        const info = await reportedRunning(allocId);
+        if (info.startedAt!.getTime() === first.startedAt!.getTime()) throw new Error('not restarted yet');
+        return info;
+      },
+      { timeoutMs: 15_000, intervalMs: 100, description: 'the first restart' },
+    );
+    await agents.stop();
+    await agents.start();
+    await crashNow(allocId);
+    await eventually(
+      async () => {
+        const info = await reportedRunning(allocId);
+        if (info.startedAt!.getTime() === restarted.startedAt!.getTime()) throw new Error('not restarted again yet');
+      },
+      { timeoutMs: 15_000, intervalMs: 100, description: 'the second restart, by the new agent' },
+    );
+    await crashNow(allocId);
+    const view = await withStatus(allocId, 'failed');
+    expect(view.failure).toBe('exit code 3; restart attempts used up (2 within 10m)');
+    expect((await exits(allocId)).map((exit) => exit.attempt)).toEqual([1, 2]);
+  }, 60_000);
+
+  it('with the nats-server down, keeps restarting by the policy and fails by mode fail; once it is back, reports all of it in order and follows the log again', async () => {
+    const allocId = await deploy('offline', { ...crashOnSignal, restart: { policy: 'on-failure', attempts: 2, interval: '10m', delay: '300ms', max_delay: '1s', mode: 'fail' } });
+    const first = await reportedRunning(allocId);
+    const eventsBefore = (await history(allocId)).length;
+
+    await nats.kill();
+    await crashNow(allocId);
+    const starts = new Set<number>([first.startedAt!.getTime()]);
+    await eventually(
+      async () => {
+        const info = await runtime.inspect(containerNameOf(allocId));
+        if (info?.startedAt) starts.add(info.startedAt.getTime());
+        if (starts.size < 3 || info?.state !== 'exited') throw new Error(`${starts.size} starts so far, container ${info?.state ?? 'missing'}`);
+      },
+      { timeoutMs: 20_000, intervalMs: 50, description: 'two restarts while NATS is down, then exited' },
+    );
+    await nats.resume();
+
+    const view = await withStatus(allocId, 'failed', 30_000);
+    expect(view.failure).toBe('exit code 3; restart attempts used up (2 within 10m)');
+    const events = (await history(allocId)).slice(eventsBefore);
+    expect(events.map((event) => event.type)).toEqual(['AllocationExited', 'AllocationStarted', 'AllocationExited', 'AllocationStarted', 'AllocationFailed']);
+    expect(events.filter((event) => event.type === 'AllocationExited').map((event) => (event.data as ExitedData).attempt)).toEqual([1, 2]);
+    await eventually(async () => (await runtime.inspect(containerNameOf(allocId))) === null, {
+      timeoutMs: 15_000,
+      description: 'the failed container removed once the agent reads the failure from the log',
+    });
+
+    const after = await deploy('after-outage', crashOnSignal);
+    await reportedRunning(after);
+  }, 90_000);
+});
