@@ -14,6 +14,8 @@ import { TestAgent } from './test-agent.process.js';
 const buildImages = fileURLToPath(new URL('../../../tools/images/build', import.meta.url));
 const image = 'plato/busybox:latest';
 const logger = createLogger('agent-restart-test');
+/** The node timeout of the outage test: shorter than the outage, which must not make the node lost. */
+const nodeTimeoutMs = 2_000;
 
 /** Exits 3 at once, every time it starts. */
 const crash: Partial<DeploymentSpecInput> = { command: ['sh', '-c', 'exit 3'], resources: { cpu: 100, memory: 16 } };
@@ -187,12 +189,15 @@ describe('agent restart policy on Docker', () => {
     expect((await exits(allocId)).map((exit) => exit.attempt)).toEqual([1, 2]);
   }, 60_000);
 
-  it('with the nats-server down, keeps restarting by the policy and fails by mode fail; once it is back, reports all of it in order and follows the log again', async () => {
-    const allocId = await deploy('offline', { ...crashOnSignal, restart: { policy: 'on-failure', attempts: 2, interval: '10m', delay: '300ms', max_delay: '1s', mode: 'fail' } });
+  it('with the nats-server down longer than the node timeout, keeps restarting by the policy and fails by mode fail; once it is back, reports all of it in order and follows the log again', async () => {
+    await stateServer.stop();
+    stateServer = await startStateServer(nats.url, client, { PLATO_NODE_TIMEOUT_MS: String(nodeTimeoutMs) });
+    const allocId = await deploy('offline', { ...crashOnSignal, restart: { policy: 'on-failure', attempts: 2, interval: '10m', delay: '1s', max_delay: '2s', mode: 'fail' } });
     const first = await reportedRunning(allocId);
     const eventsBefore = (await history(allocId)).length;
 
     await nats.kill();
+    const outageFrom = Date.now();
     await crashNow(allocId);
     const starts = new Set<number>([first.startedAt!.getTime()]);
     await eventually(
@@ -203,6 +208,7 @@ describe('agent restart policy on Docker', () => {
       },
       { timeoutMs: 20_000, intervalMs: 50, description: 'two restarts while NATS is down, then exited' },
     );
+    expect(Date.now() - outageFrom).toBeGreaterThan(nodeTimeoutMs);
     await nats.resume();
 
     const view = await withStatus(allocId, 'failed', 30_000);
@@ -214,6 +220,7 @@ describe('agent restart policy on Docker', () => {
       timeoutMs: 15_000,
       description: 'the failed container removed once the agent reads the failure from the log',
     });
+    expect((await plane.nodeHistory()).map((event) => event.type)).not.toContain('NodeLost');
 
     const after = await deploy('after-outage', crashOnSignal);
     await reportedRunning(after);

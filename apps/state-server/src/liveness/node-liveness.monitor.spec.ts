@@ -79,4 +79,25 @@ describe('NodeLivenessMonitor driven by a manual clock (in-memory log)', () => {
     await monitor.onModuleDestroy();
     expect(await types('node.n1')).toEqual(['NodeRegistered', 'NodeLost', 'NodeRecovered']);
   });
+
+  it("marks nothing while its own connection is down, and gives every node a full timeout of grace once it is back", async () => {
+    monitor.seen('n1');
+    monitor.listeningStopped();
+    clock.advance(10_000);
+    await monitor.tick();
+    expect(await types('node.n1')).toEqual(['NodeRegistered']);
+    expect(await types('node.n2')).toEqual(['NodeRegistered']);
+
+    monitor.listeningResumed();
+    clock.advance(2_000);
+    monitor.seen('n1');
+    clock.advance(1_000);
+    await monitor.tick();
+    expect(await types('node.n2')).toEqual(['NodeRegistered']);
+    clock.advance(1);
+    await monitor.tick();
+    expect(await types('node.n1')).toEqual(['NodeRegistered']);
+    expect(await types('node.n2')).toEqual(['NodeRegistered', 'NodeLost']);
+    expect((await store.readStream('node.n2')).at(-1)?.data).toEqual({ lastSeen: new Date(1_010_000).toISOString(), timeoutMs: 3_000 });
+  });
 });
