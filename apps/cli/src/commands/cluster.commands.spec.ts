@@ -1,5 +1,5 @@
 import { DeploymentSpec, type AllocationView } from '@plato/contracts';
-import { allocationTable, describeCheck, statusOf } from './cluster.commands.js';
+import { allocationTable, describeCheck, describeRestart, statusOf } from './cluster.commands.js';
 import { summarize } from './query.commands.js';
 
 const alloc = (over: Partial<AllocationView>): AllocationView => ({
@@ -49,5 +49,17 @@ describe('allocation health in the CLI', () => {
       health: { type: 'http', port: 'http', path: '/healthz', interval: '1.5s' },
     });
     expect(describeCheck(spec.health!)).toBe('http GET /healthz on port http every 1.5s (timeout 2s, unhealthy after 3 failures, grace 5s)');
+  });
+});
+
+describe('restart policy in the CLI', () => {
+  it('describes a restart policy in one line', () => {
+    const policy = (restart: object) => DeploymentSpec.parse({ name: 'web', image: 'x', restart }).restart;
+    expect(describeRestart(policy({}))).toBe('always, after 1s doubling up to 30s, unlimited (counted within 30m)');
+    expect(describeRestart(policy({ policy: 'on-failure', attempts: 3, interval: '10m', mode: 'fail', normal_exit_codes: [3] }))).toBe(
+      'on failure (exit codes 0, 3 are normal), after 1s doubling up to 30s, 3 attempts within 10m, then failed',
+    );
+    expect(describeRestart(policy({ attempts: 2, mode: 'delay' }))).toBe('always, after 1s doubling up to 30s, 2 attempts within 30m, then wait for the interval');
+    expect(describeRestart(policy({ policy: 'never' }))).toBe('never');
   });
 });

@@ -10,11 +10,13 @@ import {
   ListNodes,
   UncordonNode,
   formatDurationMs,
+  restartPolicyOf,
   type AllocationView,
   type HealthCheckSpec,
   type DeploymentDescription,
   type NodeView,
   type ReplyOf,
+  type RestartSpec,
 } from '@plato/contracts';
 import { request } from '@plato/messaging';
 import type { CliContext } from '../cli.context.js';
@@ -117,10 +119,20 @@ export function renderDescription(reply: DeploymentDescription): string {
     lines.push(`Pending:     ${placement.missing} replica(s) cannot be placed: ${placement.summary}`);
   }
   if (degraded) lines.push(`Degraded:    ${degraded.reason}`);
+  lines.push(`Restart:     ${describeRestart(restartPolicyOf(d.spec))}`);
   const r = d.spec.reschedule;
   lines.push(`Reschedule:  after ${formatDurationMs(r.delay)}, doubling up to ${formatDurationMs(r.max_delay)}, ${r.attempts ? `${r.attempts} attempts` : 'unlimited'} within ${formatDurationMs(r.interval)}`);
   lines.push('', allocations.length ? allocationTable(allocations).trimEnd() : 'no allocations', '');
   return lines.join('\n');
+}
+
+/** A restart policy in one line: which exits, how long it waits, and what happens once its attempts are used up. */
+export function describeRestart(policy: RestartSpec): string {
+  if (policy.policy === 'never') return 'never';
+  const d = formatDurationMs;
+  const exits = policy.policy === 'always' ? 'always' : `on failure${policy.normal_exit_codes.length ? ` (exit codes 0, ${policy.normal_exit_codes.join(', ')} are normal)` : ''}`;
+  const attempts = policy.attempts ? `${policy.attempts} attempts within ${d(policy.interval)}, then ${policy.mode === 'fail' ? 'failed' : 'wait for the interval'}` : `unlimited (counted within ${d(policy.interval)})`;
+  return `${exits}, after ${d(policy.delay)} doubling up to ${d(policy.max_delay)}, ${attempts}`;
 }
 
 /** A health check in one line: what it probes, how often, and when it turns unhealthy. */
