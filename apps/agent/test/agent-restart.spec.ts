@@ -1,17 +1,10 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { AllocationView, DeploymentSpecInput } from '@plato/contracts';
-import { connectNats, createLogger } from '@plato/messaging';
-import { DockerRuntime, type ContainerInfo } from '@plato/runtime';
-import { NatsServerProcess, eventually, newRunId, type ServiceProcess } from '@plato/testing';
-import { ContainerLabels, containerNameOf } from '../src/index.js';
-import { TestControlPlane } from './control-plane.client.js';
-import { startStateServer } from './state-server.process.js';
-import { TestAgent } from './test-agent.process.js';
+import { createLogger } from '@plato/messaging';
+import type { ContainerInfo } from '@plato/runtime';
+import { eventually } from '@plato/testing';
+import { containerNameOf } from '../src/index.js';
+import { DockerAgentHarness } from './docker-agent.harness.js';
 
-const buildImages = fileURLToPath(new URL('../../../tools/images/build', import.meta.url));
 const image = 'plato/busybox:latest';
 const logger = createLogger('agent-restart-test');
 /** The node timeout of the outage test: shorter than the outage, which must not make the node lost. */
@@ -46,15 +39,8 @@ interface ExitedData {
  * node id> and removed in afterAll.
  */
 describe('agent restart policy on Docker', () => {
-  const run = newRunId('agent-restart');
-  const nodeId = run;
-  const runtime = new DockerRuntime({ socketPath: '/var/run/docker.sock' });
-  let nats: NatsServerProcess;
-  let client: NatsConnection;
-  let stateServer: ServiceProcess;
-  const agents = new TestAgent({ natsUrl: () => nats.url, nodeId, run, hostname: 'agent-restart-host', runtimes: [runtime], logger });
-
-  const plane = new TestControlPlane(() => client, run, nodeId);
+  const h = new DockerAgentHarness('agent-restart', 'agent-restart-host', logger);
+  const { runtime, plane, agents } = h;
   const deploy = async (name: string, spec: Partial<DeploymentSpecInput>) => (await plane.deploy(name, { image, ...spec }, 1))[0]!;
   const history = (allocId: string) => plane.history(allocId);
   const exits = async (allocId: string) => (await history(allocId)).filter((event) => event.type === 'AllocationExited').map((event) => event.data as ExitedData);
@@ -67,42 +53,32 @@ describe('agent restart policy on Docker', () => {
       },
       { timeoutMs, intervalMs: 100, description: `${allocId} ${status}` },
     );
-  const running = async (allocId: string): Promise<ContainerInfo> => {
-    const info = await runtime.inspect(containerNameOf(allocId));
-    if (info?.state !== 'running') throw new Error(`${allocId}: container is ${info?.state ?? 'missing'}`);
-    return info;
-  };
-  const reportedRunning = (allocId: string) =>
+  const reportedRunning = (allocId: string): Promise<ContainerInfo> =>
     eventually(
       async () => {
-        const info = await running(allocId);
+        const info = await h.running(allocId);
         const view = await plane.allocation(allocId);
         if (view.status !== 'running' || view.containerId !== info.id) throw new Error(`${allocId}: log says ${view.status}`);
         return info;
       },
       { timeoutMs: 15_000, intervalMs: 100, description: `${allocId} running and reported` },
     );
+  const runningAfterRestarts = (allocId: string, restarts: number) =>
+    eventually(
+      async () => {
+        const view = await plane.allocation(allocId);
+        if (view.status !== 'running' || (view.restarts ?? 0) !== restarts) throw new Error(`${allocId} is ${view.status} after ${view.restarts ?? 0} restarts`);
+        await h.running(allocId);
+      },
+      { timeoutMs: 15_000, intervalMs: 100, description: `${allocId} running after ${restarts} restarts, reported` },
+    );
   const crashNow = async (allocId: string) => {
-    const info = await running(allocId);
+    const info = await h.running(allocId);
     expect((await runtime.exec(info.id, ['touch', '/tmp/crash'])).exitCode).toBe(0);
   };
 
-  beforeAll(async () => {
-    await promisify(execFile)(buildImages, [], { timeout: 110_000 });
-    nats = await NatsServerProcess.start();
-    client = await connectNats({ name: `${run}-client`, servers: nats.url, logger });
-    stateServer = await startStateServer(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
-    await (await agents.start()).registered();
-  }, 150_000);
-
-  afterAll(async () => {
-    await agents.stop().catch(() => undefined);
-    const mine = await runtime.list({ labels: { [ContainerLabels.node]: nodeId } });
-    await Promise.all(mine.map((container) => runtime.remove(container.id)));
-    await stateServer?.stop();
-    await client?.close();
-    await nats?.stop();
-  }, 60_000);
+  beforeAll(() => h.setUp(), 150_000);
+  afterAll(() => h.tearDown(), 60_000);
 
   it('mode fail: restarts a crashing container with doubling delays, then after its attempts reports it failed and removes it', async () => {
     const allocId = await deploy('fail', { ...crash, restart: { policy: 'on-failure', attempts: 3, interval: '10m', delay: '300ms', max_delay: '1s', mode: 'fail' } });
@@ -163,26 +139,13 @@ describe('agent restart policy on Docker', () => {
 
   it('an agent restarted in the middle of a crash loop keeps counting its restarts from the log', async () => {
     const allocId = await deploy('resume', { ...crashOncePerSignal, restart: { policy: 'on-failure', attempts: 2, interval: '10m', delay: '200ms', max_delay: '1s', mode: 'fail' } });
-    const first = await reportedRunning(allocId);
+    await reportedRunning(allocId);
     await crashNow(allocId);
-    const restarted = await eventually(
-      async () => {
-        const info = await reportedRunning(allocId);
-        if (info.startedAt!.getTime() === first.startedAt!.getTime()) throw new Error('not restarted yet');
-        return info;
-      },
-      { timeoutMs: 15_000, intervalMs: 100, description: 'the first restart' },
-    );
+    await runningAfterRestarts(allocId, 1);
     await agents.stop();
     await agents.start();
     await crashNow(allocId);
-    await eventually(
-      async () => {
-        const info = await reportedRunning(allocId);
-        if (info.startedAt!.getTime() === restarted.startedAt!.getTime()) throw new Error('not restarted again yet');
-      },
-      { timeoutMs: 15_000, intervalMs: 100, description: 'the second restart, by the new agent' },
-    );
+    await runningAfterRestarts(allocId, 2);
     await crashNow(allocId);
     const view = await withStatus(allocId, 'failed');
     expect(view.failure).toBe('exit code 3; restart attempts used up (2 within 10m)');
@@ -190,13 +153,12 @@ describe('agent restart policy on Docker', () => {
   }, 60_000);
 
   it('with the nats-server down longer than the node timeout, keeps restarting by the policy and fails by mode fail; once it is back, reports all of it in order and follows the log again', async () => {
-    await stateServer.stop();
-    stateServer = await startStateServer(nats.url, client, { PLATO_NODE_TIMEOUT_MS: String(nodeTimeoutMs) });
+    await h.startStateServer(nodeTimeoutMs);
     const allocId = await deploy('offline', { ...crashOnSignal, restart: { policy: 'on-failure', attempts: 2, interval: '10m', delay: '1s', max_delay: '2s', mode: 'fail' } });
     const first = await reportedRunning(allocId);
     const eventsBefore = (await history(allocId)).length;
 
-    await nats.kill();
+    await h.nats.kill();
     const outageFrom = Date.now();
     await crashNow(allocId);
     const starts = new Set<number>([first.startedAt!.getTime()]);
@@ -209,7 +171,7 @@ describe('agent restart policy on Docker', () => {
       { timeoutMs: 20_000, intervalMs: 50, description: 'two restarts while NATS is down, then exited' },
     );
     expect(Date.now() - outageFrom).toBeGreaterThan(nodeTimeoutMs);
-    await nats.resume();
+    await h.nats.resume();
 
     const view = await withStatus(allocId, 'failed', 30_000);
     expect(view.failure).toBe('exit code 3; restart attempts used up (2 within 10m)');
