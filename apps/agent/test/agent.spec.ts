@@ -1,8 +1,7 @@
-import { GetNode, SubmitPlan, type DeploymentSpecInput } from '@plato/contracts';
+import { GetNode, type DeploymentSpecInput } from '@plato/contracts';
 import { createLogger, request } from '@plato/messaging';
 import { eventually } from '@plato/testing';
 import { ContainerLabels, containerNameOf } from '../src/index.js';
-import { commandId } from './control-plane.client.js';
 import { DockerAgentHarness } from './docker-agent.harness.js';
 
 const image = 'plato/busybox:latest';
@@ -193,10 +192,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
   it('stops and removes an allocation the control plane stops, and reports it stopped', async () => {
     const allocId = webAllocs[1]!;
     await reportedRunning(allocId);
-    await request(h.client, SubmitPlan, {
-      commandId: commandId(),
-      plan: { basedOn: 0, createdAt: Date.now(), placements: [], stops: [{ allocId, nodeId, reason: 'scaled-down' }], unplaced: [] },
-    });
+    await plane.stop(allocId);
     await eventually(async () => (await runtime.inspect(containerNameOf(allocId))) === null, { timeoutMs: 15_000, description: 'the container removed' });
     const view = await eventually(
       async () => {

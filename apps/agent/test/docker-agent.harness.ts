@@ -14,7 +14,7 @@ const buildImages = fileURLToPath(new URL('../../../tools/images/build', import.
 
 /**
  * The real parts of one Docker agent test file: a nats-server of its own, the built state-server
- * as a process (a 60 s node timeout unless a test starts it with another), an in-process agent on
+ * as a process (with `nodeTimeoutMs`, 60 s by default: the tests' pauses lose no node), an in-process agent on
  * the Docker engine whose node id is the run's id (also its `run` label), and the control plane as
  * the tests reach it. {@link setUp} in `beforeAll` builds the test images first; {@link tearDown}
  * in `afterAll` removes exactly the containers labelled with the run's node id.
@@ -33,6 +33,7 @@ export class DockerAgentHarness {
     prefix: string,
     hostname: string,
     private readonly logger: Logger,
+    private readonly options: { nodeTimeoutMs?: number } = {},
   ) {
     this.run = newRunId(prefix);
     this.nodeId = this.run;
@@ -68,10 +69,10 @@ export class DockerAgentHarness {
     await within(15_000, 'the node registered', this.agents.agent.registered());
   }
 
-  /** Starts the state-server (after stopping the one that runs) with this node timeout, and resolves once it answers. */
-  async startStateServer(nodeTimeoutMs = 60_000): Promise<void> {
+  /** Starts the state-server (after stopping the one that runs), and resolves once it answers. */
+  async startStateServer(): Promise<void> {
     await this.stateServerProcess?.stop();
-    this.stateServerProcess = await startStateServer(this.nats.url, this.client, { PLATO_NODE_TIMEOUT_MS: String(nodeTimeoutMs) });
+    this.stateServerProcess = await startStateServer(this.nats.url, this.client, { PLATO_NODE_TIMEOUT_MS: String(this.options.nodeTimeoutMs ?? 60_000) });
   }
 
   /** The allocation's container while it runs; throws otherwise (a probe for `eventually`). */
