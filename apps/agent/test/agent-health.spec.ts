@@ -61,10 +61,12 @@ describe('agent health checks on Docker', () => {
     const history = await plane.history(allocId);
     expect(history.map((event) => event.type)).toEqual([
       'AllocationPlaced',
+      'AllocationStartBegan',
       'AllocationStarted',
       'AllocationHealthy',
       'AllocationUnhealthy',
       'AllocationExited',
+      'AllocationStartBegan',
       'AllocationStarted',
       'AllocationHealthy',
     ]);
@@ -105,6 +107,6 @@ describe('agent health checks on Docker', () => {
 
     await runtime.exec(container.id, ['touch', '/tmp/ready']);
     await withHealth(allocId, 'healthy');
-    expect((await types(allocId)).slice(1)).toEqual(['AllocationStarted', 'AllocationUnhealthy', 'AllocationHealthy']);
+    expect((await types(allocId)).slice(1)).toEqual(['AllocationStartBegan', 'AllocationStarted', 'AllocationUnhealthy', 'AllocationHealthy']);
   });
 });

@@ -152,6 +152,9 @@ describe('agent with Docker and LXD on one node', () => {
     expect(info.image).toBe(runImage);
     const tarballFingerprint = createHash('sha256').update(await readFile(builtTarball)).digest('hex');
     expect((await lxd.ensureImage(runImage)).id).toBe(tarballFingerprint);
+    const events = await history(allocId!);
+    expect(events.map((event) => event.type)).toEqual(['AllocationPlaced', 'AllocationPullBegan', 'AllocationStartBegan', 'AllocationStarted']);
+    expect(events[1]!.data).toEqual({ image: runImage, reason: expect.stringMatching(new RegExp(`^importing ${runImage} into lxd from .*${lxdTarballName(runImage)}$`)) });
   }, 40_000);
 
   it('runs a Docker and an LXD allocation side by side', async () => {
@@ -191,7 +194,7 @@ describe('agent with Docker and LXD on one node', () => {
     logger.warn({ repairMs: Date.now() - stoppedAt, drift: 'lxd stopped' }, 'drift repaired');
     await reportedRunning(lxd, lxdWeb);
     const events = await history(lxdWeb);
-    expect(events.map((event) => event.type).slice(-2)).toEqual(['AllocationExited', 'AllocationStarted']);
+    expect(events.map((event) => event.type).slice(-3)).toEqual(['AllocationExited', 'AllocationStartBegan', 'AllocationStarted']);
     expect(events.find((event) => event.type === 'AllocationExited')?.data).toEqual({ exitCode: 143, willRestart: true, attempt: 1, delayMs: 1_000 });
   }, 30_000);
 
@@ -232,7 +235,7 @@ describe('agent with Docker and LXD on one node', () => {
     await eventually(async () => (await lxd.inspect(containerNameOf(lxdWeb))) === null, { timeoutMs: 15_000, description: 'the instance removed' });
     const view = await withStatus(lxdWeb, 'complete');
     expect(view.desired).toBe('stop');
-    expect((await history(lxdWeb)).map((event) => event.type).slice(-2)).toEqual(['AllocationStopRequested', 'AllocationStopped']);
+    expect((await history(lxdWeb)).map((event) => event.type).slice(-3)).toEqual(['AllocationStopRequested', 'AllocationStopBegan', 'AllocationStopped']);
   }, 30_000);
 
   it('removes an LXD instance labelled with this node that the log does not know', async () => {

@@ -116,7 +116,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
     expect(after.id).toBe(before.id);
     await reportedRunning(allocId);
     const types = (await history(allocId)).map((event) => event.type);
-    expect(types.slice(-2)).toEqual(['AllocationExited', 'AllocationStarted']);
+    expect(types.slice(-3)).toEqual(['AllocationExited', 'AllocationStartBegan', 'AllocationStarted']);
     const exited = (await history(allocId)).find((event) => event.type === 'AllocationExited');
     // The engine's init forwards the stop's SIGTERM to httpd, which dies of it: 128 + 15.
     expect(exited?.data).toEqual({ exitCode: 143, willRestart: true, attempt: 1, delayMs: 1_000 });
@@ -203,7 +203,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
       { description: 'the stop reported' },
     );
     expect(view.desired).toBe('stop');
-    expect((await history(allocId)).map((event) => event.type).slice(-2)).toEqual(['AllocationStopRequested', 'AllocationStopped']);
+    expect((await history(allocId)).map((event) => event.type).slice(-3)).toEqual(['AllocationStopRequested', 'AllocationStopBegan', 'AllocationStopped']);
     expect((await runningContainer(webAllocs[0]!)).state).toBe('running');
   }, 30_000);
 });

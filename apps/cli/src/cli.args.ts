@@ -30,6 +30,8 @@ export interface CliOptions {
   all: boolean;
   /** `--deadline DURATION` of `drain`, in milliseconds: after it, what is left on the node is stopped. */
   deadlineMs?: number;
+  /** `--to-version N` of `rollout undo`: the version to bring back. */
+  toVersion?: number;
   help: boolean;
 }
 
@@ -55,9 +57,11 @@ Commands:
                                               with R, only if the deployment is still at revision R (else exit 4)
   get deployments [NAME] [-n NS]              list live deployments, or show one
   get nodes [ID]                              nodes with state, capacity and what is allocated
-  get allocs [DEPLOYMENT] [--node ID] [--all] allocations with desired and observed status
+  get allocs [DEPLOYMENT] [--node ID] [--all] allocations: desired, status, and state since when
   describe deployment NAME [-n NS]            spec, allocations, and why any replica is pending
   describe node ID                            one node
+  describe alloc ALLOC|NODE/ALLOC             one allocation and its timeline: each state, how long
+                                              it lasted, and why (exit codes, stop reasons)
   history deployment|node|alloc ID            the events of one object, with position and type
                                               (alloc ID is NODE/ALLOC)
   events [--since N] [--stream S] [--follow]  the log's events (the last 50, or after position N)
@@ -65,6 +69,12 @@ Commands:
   delete NAME [-n NS] [--if-revision R] [--wait]
   cordon NODE | uncordon NODE                 take a node out of scheduling, or return it (uncordon ends a drain)
   drain NODE [--deadline 5m] [--wait]         cordon and move its allocations elsewhere, migrate.max_parallel at a time
+  rollout status NAME [--wait]                where the rollout of the current version stands; --wait follows it
+                                              until it completes (exit 0) or fails (exit 4)
+  rollout pause|resume NAME                   stop replacing replicas, or go on
+  rollout promote NAME (or: promote NAME)     let the rollout go on past its canaries, once they serve
+  rollout undo NAME [--to-version N]          bring back the newest stable version before the current one
+                                              (or N) as a new version, keeping the replica count
 
 Options:
   --nats URL        NATS to talk to (default: $PLATO_NATS_URL, else the URL 'plato up' wrote in the
@@ -105,6 +115,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         node: { type: 'string' },
         all: { type: 'boolean' },
         deadline: { type: 'string' },
+        'to-version': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -120,6 +131,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const ifRevision = integerOption('--if-revision', values['if-revision'], 0, Number.MAX_SAFE_INTEGER, issues);
   const timeoutSeconds = integerOption('--timeout', values.timeout, 1, 86_400, issues) ?? 60;
   const since = integerOption('--since', values.since, 0, Number.MAX_SAFE_INTEGER, issues);
+  const toVersion = integerOption('--to-version', values['to-version'], 1, Number.MAX_SAFE_INTEGER, issues);
   const deadlineMs = values.deadline === undefined ? undefined : parseDurationMs(values.deadline);
   if (values.deadline !== undefined && deadlineMs === undefined) issues.push({ path: '--deadline', message: `must be a duration such as '30s' or '5m', got '${values.deadline}'` });
   if (issues.length > 0) throw new ContractViolation('command line', issues);
@@ -140,6 +152,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       ...(values.stream !== undefined && { stream: values.stream }),
       ...(values.node !== undefined && { node: values.node }),
       ...(deadlineMs !== undefined && { deadlineMs }),
+      ...(toVersion !== undefined && { toVersion }),
       wait: values.wait ?? false,
       timeoutSeconds,
       follow: values.follow ?? false,

@@ -1,10 +1,12 @@
 import { ContractViolation } from '@plato/contracts';
 import { usage, type CliArgs } from './cli.args.js';
 import { createContext } from './cli.context.js';
+import { describeAllocation } from './commands/allocation.commands.js';
 import { applyCommand, deleteCommand, scaleCommand } from './commands/deployment.commands.js';
 import { cordonCommand, describeDeployment, drainCommand, getNodes } from './commands/cluster.commands.js';
 import { eventsCommand } from './commands/events.command.js';
 import { planCommand } from './commands/plan.command.js';
+import { rolloutCommand } from './commands/rollout.commands.js';
 import { getCommand, historyCommand } from './commands/query.commands.js';
 import { upCommand } from './commands/up.command.js';
 
@@ -50,6 +52,12 @@ export async function runCli({ command, args, options }: CliArgs, print?: (text:
       case 'uncordon':
         await cordonCommand(context, args[0], command === 'cordon');
         return 0;
+      case 'rollout':
+        await rolloutCommand(context, args);
+        return 0;
+      case 'promote':
+        await rolloutCommand(context, ['promote', ...args]);
+        return 0;
       case 'events':
         return await eventsCommand(context, args);
       default:
@@ -62,9 +70,10 @@ export async function runCli({ command, args, options }: CliArgs, print?: (text:
 
 async function describeCommand(context: ReturnType<typeof createContext>, args: string[]): Promise<void> {
   const [kind, id, ...rest] = args;
-  if (!id || rest.length > 0 || !['deployment', 'deploy', 'node'].includes(kind ?? '')) {
-    throw new ContractViolation('plato describe', [{ path: '', message: 'usage: plato describe deployment NAME [-n NS] | describe node ID' }]);
+  if (!id || rest.length > 0 || !['deployment', 'deploy', 'node', 'alloc', 'allocation'].includes(kind ?? '')) {
+    throw new ContractViolation('plato describe', [{ path: '', message: 'usage: plato describe deployment NAME [-n NS] | describe node ID | describe alloc ALLOC|NODE/ALLOC' }]);
   }
   if (kind === 'node') await getNodes(context, id);
+  else if (kind === 'alloc' || kind === 'allocation') await describeAllocation(context, id);
   else await describeDeployment(context, id);
 }

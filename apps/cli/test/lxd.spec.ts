@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LxdRuntime } from '@plato/runtime';
 import { eventually, newRunId } from '@plato/testing';
-import { PlatoCluster, buildPlatoAndImage } from './plato-cluster.harness.js';
+import { PlatoCluster, buildPlatoAndImage, httpdSpecLines, servingOverTime } from './plato-cluster.harness.js';
 
 /**
  * `runtime: lxd` end to end: `plato up`'s agent finds Docker and LXD, and a deployment asking for
@@ -85,4 +85,49 @@ describe('plato up: runtime: lxd deployments', () => {
     expect(await instances()).toEqual([]);
     process.stderr.write(`lxd e2e: apply --wait of 2 LXD replicas took ${applyMs} ms\n`);
   }, 240_000);
+
+  it('rolls a new version out on LXD one replica at a time, each once its predecessor served, and completes', async () => {
+    const spec = join(cluster.stateDir, 'roll-lxd.yaml');
+    const write = (greeting: string) =>
+      writeFile(
+        spec,
+        [
+          ...httpdSpecLines('roll-lxd', [
+            'runtime: lxd',
+            `env: { GREETING: ${greeting} }`,
+            'replicas: 2',
+            'resources: { cpu: 100, memory: 48 }',
+            'ports: [{ name: http, container: 8080 }]',
+            'health: { type: http, port: http, interval: 500ms, grace: 0s }',
+            'update: { max_parallel: 1, min_healthy_time: 1s, healthy_deadline: 60s, progress_deadline: 2m }',
+          ]),
+        ].join('\n'),
+      );
+    await write('one');
+    expect((await plato('apply', '-f', spec, '--wait', '--timeout', '90')).code).toBe(0);
+    expect((await plato('rollout', 'status', 'roll-lxd', '--wait', '--timeout', '90')).code).toBe(0);
+    const v1 = (await instances()).map((i) => i.id).sort();
+    expect(v1).toHaveLength(2);
+
+    await write('two');
+    expect((await plato('apply', '-f', spec)).code).toBe(0);
+    const status = await plato('rollout', 'status', 'roll-lxd', '--wait', '--timeout', '120');
+    expect(status.stderr).toBe('');
+    expect(status.code).toBe(0);
+    const items = (await cluster.json<{ items: { version: number; desired: string; runtime: string; health?: { status: string } }[] }>('get', 'allocs', 'roll-lxd')).items;
+    expect(items.filter((a) => a.desired === 'run').map((a) => [a.version, a.runtime, a.health?.status])).toEqual([
+      [2, 'lxd', 'healthy'],
+      [2, 'lxd', 'healthy'],
+    ]);
+    await cluster.waitFor('the two v1 instances removed', async () => {
+      const now = (await instances()).map((i) => i.id);
+      expect(now).toHaveLength(2);
+      for (const id of v1) expect(now).not.toContain(id);
+    }, 30_000);
+    const since = (await cluster.json<{ events: { position: number; type: string; data: { version?: number } }[] }>('history', 'deployment', 'roll-lxd')).events.find(
+      (e) => e.type === 'DeploymentSpecApplied' && e.data.version === 2,
+    )!.position;
+    expect(await servingOverTime(cluster, 'roll-lxd', since)).toEqual({ atStart: 2, least: 1, atEnd: 2 });
+    expect((await plato('delete', 'roll-lxd', '--wait', '--timeout', '60')).code).toBe(0);
+  }, 300_000);
 });

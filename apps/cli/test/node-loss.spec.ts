@@ -226,7 +226,7 @@ describe('node loss: a node that stops heartbeating is marked lost and its alloc
     expect(now.state).toBe('running');
     expect(now.startedAt).toEqual(container.startedAt);
     const types = (await json<{ events: HistoryEntry[] }>('history', 'alloc', `${nodeA}/${back.allocId}`)).events.map((e) => e.type);
-    expect(types).toEqual(['AllocationPlaced', 'AllocationStarted', 'AllocationLost', 'AllocationRecovered', 'AllocationStarted']);
+    expect(types).toEqual(['AllocationPlaced', 'AllocationStartBegan', 'AllocationStarted', 'AllocationLost', 'AllocationRecovered', 'AllocationStarted']);
 
     const deleted = await plato('delete', 'solo', '--wait');
     expect(deleted.code).toBe(0);

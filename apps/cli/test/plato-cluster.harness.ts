@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerRuntime } from '@plato/runtime';
-import { ServiceProcess, appMain, eventually, freePort, repoRoot } from '@plato/testing';
+import { NatsServerProcess, ServiceProcess, appMain, eventually, freePort, repoRoot } from '@plato/testing';
 
 /** The `plato` command's entry point. */
 export const platoBin = join(repoRoot, 'apps', 'cli', 'bin', 'plato.js');
@@ -31,6 +31,8 @@ export function buildPlatoAndImage(): void {
 export class PlatoCluster {
   /** `plato up` while it runs. */
   up: ServiceProcess | undefined;
+  /** The nats-server of a {@link startServices} cluster. */
+  private nats: NatsServerProcess | undefined;
   private readonly processes: ServiceProcess[] = [];
   readonly docker = new DockerRuntime();
 
@@ -61,6 +63,29 @@ export class PlatoCluster {
     return up;
   }
 
+  /**
+   * The cluster without `plato up`: a nats-server on the cluster's port, then the state-server, the
+   * scheduler and an agent as `nodeId`, each its own process, so that a test can kill one by its
+   * PID (`plato up` would stop everything when one of its children dies) and start it again with
+   * {@link startService}. Resolves once the state-server answers and the node is registered.
+   */
+  async startServices(nodeId: string, agentEnv: Record<string, string> = {}): Promise<{ stateServer: ServiceProcess; scheduler: ServiceProcess; agent: ServiceProcess }> {
+    this.nats ??= await NatsServerProcess.start({ port: this.port });
+    const stateServer = this.startService('state-server');
+    await this.waitFor('the state-server to answer', async () => expect((await this.plato('get', 'deployments')).code).toBe(0), 30_000);
+    const scheduler = this.startService('scheduler');
+    const agent = this.startAgent(nodeId, agentEnv);
+    await this.waitFor(`node ${nodeId} registered`, async () => expect((await this.plato('get', 'nodes', nodeId)).code).toBe(0), 30_000);
+    return { stateServer, scheduler, agent };
+  }
+
+  /** Starts one control-plane service (`state-server`, `scheduler`) of a {@link startServices} cluster. */
+  startService(name: 'state-server' | 'scheduler'): ServiceProcess {
+    const service = ServiceProcess.start(name, appMain(name), { PLATO_NATS_URL: this.natsUrl });
+    this.processes.push(service);
+    return service;
+  }
+
   /** Starts one more agent on this machine's Docker engine, as node `nodeId`, with extra env. */
   startAgent(nodeId: string, extraEnv: Record<string, string> = {}): ServiceProcess {
     const agent = ServiceProcess.start(`agent ${nodeId}`, appMain('agent'), { PLATO_NATS_URL: this.natsUrl, PLATO_NODE_ID: nodeId, ...extraEnv });
@@ -68,10 +93,10 @@ export class PlatoCluster {
     return agent;
   }
 
-  /** Runs `plato <args> --state-dir <dir>` and resolves with what it printed. */
+  /** Runs `plato <args> --state-dir <dir> --nats <url>` and resolves with what it printed. */
   plato(...args: string[]): Promise<CliResult> {
     return new Promise((resolve) => {
-      execFile(process.execPath, [platoBin, ...args, '--state-dir', this.stateDir], { env, cwd: repoRoot }, (error, stdout, stderr) => {
+      execFile(process.execPath, [platoBin, ...args, '--state-dir', this.stateDir, '--nats', this.natsUrl], { env, cwd: repoRoot }, (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
       });
     });
@@ -103,6 +128,7 @@ export class PlatoCluster {
   async dispose(nodeIds: string[]): Promise<void> {
     for (const proc of this.processes.filter((p) => p !== this.up)) await proc.stop();
     await this.up?.stop('SIGTERM', 30_000);
+    await this.nats?.stop();
     for (const nodeId of nodeIds) for (const container of await this.containersOf(nodeId)) await this.docker.remove(container.id);
     await rm(this.stateDir, { recursive: true, force: true });
   }
@@ -114,4 +140,45 @@ export class PlatoCluster {
  */
 export function httpdSpecLines(name: string, more: readonly string[]): string[] {
   return [`name: ${name}`, 'image: plato/busybox:latest', 'command: ["busybox", "httpd"]', 'args: ["-f", "-p", "8080", "-h", "/www"]', ...more, ''];
+}
+
+/** Events after which an allocation no longer serves (until its next `AllocationHealthy`). */
+const endsServing = new Set([
+  'AllocationUnhealthy',
+  'AllocationExited',
+  'AllocationStopRequested',
+  'AllocationStopped',
+  'AllocationFailed',
+  'AllocationLost',
+  'AllocationUnknown',
+]);
+
+/**
+ * How many replicas of a deployment with a health check served, replayed from the log: an
+ * allocation serves from its `AllocationHealthy` until its next unhealthy verdict, exit, stop
+ * request or loss (at equal positions, losses count first). Answers how many served at log
+ * position `from`, the fewest at any position after it, and how many serve at the log's end.
+ */
+export async function servingOverTime(cluster: PlatoCluster, deployment: string, from: number): Promise<{ atStart: number; least: number; atEnd: number }> {
+  const items = (await cluster.json<{ items: { nodeId: string; allocId: string }[] }>('get', 'allocs', deployment, '--all')).items;
+  const changes: { position: number; allocId: string; serving: boolean }[] = [];
+  for (const { nodeId, allocId } of items) {
+    const { events } = await cluster.json<{ events: { position: number; type: string }[] }>('history', 'alloc', `${nodeId}/${allocId}`);
+    for (const { position, type } of events) {
+      if (type === 'AllocationHealthy') changes.push({ position, allocId, serving: true });
+      else if (endsServing.has(type)) changes.push({ position, allocId, serving: false });
+    }
+  }
+  changes.sort((a, b) => a.position - b.position || Number(a.serving) - Number(b.serving));
+  const serving = new Set<string>();
+  let atStart: number | undefined;
+  let least = Infinity;
+  for (const change of changes) {
+    if (change.position > from && atStart === undefined) least = atStart = serving.size;
+    if (change.serving) serving.add(change.allocId);
+    else serving.delete(change.allocId);
+    if (atStart !== undefined) least = Math.min(least, serving.size);
+  }
+  atStart ??= serving.size;
+  return { atStart, least: Math.min(least, atStart), atEnd: serving.size };
 }

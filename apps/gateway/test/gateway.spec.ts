@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ListDeployments, RegisterNode, Streams, platoEvents } from '@plato/contracts';
+import { ListDeployments, RegisterNode, ReportAllocation, Streams, SubmitPlan, platoEvents } from '@plato/contracts';
 import { JetStreamEventStore } from '@plato/event-store';
 import { connectNats, createLogger, request } from '@plato/messaging';
 import { NatsServerProcess, ServiceProcess, appMain, eventually, newRunId } from '@plato/testing';
@@ -50,7 +50,7 @@ describe('gateway on a real nats-server and a real state-server', () => {
     nats = await NatsServerProcess.start();
     gatewayConnection = await connectNats({ name: `${run}-gateway`, servers: nats.url, logger });
     gatewayStore = await JetStreamEventStore.connect(gatewayConnection, { catalog: platoEvents });
-    stateServer = ServiceProcess.start('state-server', appMain('state-server'), { PLATO_NATS_URL: nats.url, PLATO_LOG_LEVEL: 'warn' });
+    stateServer = ServiceProcess.start('state-server', appMain('state-server'), { PLATO_NATS_URL: nats.url, PLATO_LOG_LEVEL: 'warn', PLATO_NODE_TIMEOUT_MS: '60000' });
     await eventually(() => request(gatewayConnection, ListDeployments, {}, { timeoutMs: 500 }), {
       timeoutMs: 20_000,
       description: `the state-server answering\n${stateServer.output()}`,
@@ -243,6 +243,31 @@ describe('gateway on a real nats-server and a real state-server', () => {
     expect((await call('POST', '/v1/nodes/nope/drain')).status).toBe(404);
   });
 
+  it('shows a rollout, pauses and resumes it, refuses what it does not allow with 409 and a rollout where there is none with 404', async () => {
+    const spec = { image: 'plato/busybox:latest', replicas: 2, update: { max_parallel: 1, min_healthy_time: '1s', healthy_deadline: '1m' } };
+    expect(await call('PUT', '/v1/namespaces/default/deployments/roll', spec)).toMatchObject({
+      status: 200,
+      body: { events: [{ type: 'DeploymentSpecApplied' }, { type: 'RolloutStarted' }] },
+    });
+    expect(await call('GET', '/v1/namespaces/default/deployments/roll/rollout')).toMatchObject({ status: 200, body: { version: 1, status: 'running', desired: 2 } });
+    expect(await call('POST', '/v1/namespaces/default/deployments/roll/rollout/pause')).toMatchObject({ status: 200, body: { events: [{ type: 'RolloutPaused' }] } });
+    expect(await call('GET', '/v1/namespaces/default/deployments/roll/rollout')).toMatchObject({ body: { status: 'paused' } });
+    expect(await call('POST', '/v1/namespaces/default/deployments/roll/rollout/resume')).toMatchObject({ status: 200, body: { events: [{ type: 'RolloutResumed' }] } });
+    expect(await call('POST', '/v1/namespaces/default/deployments/roll/rollout/promote')).toMatchObject({
+      status: 409,
+      body: { code: 'CONFLICT', message: 'deployment default/roll: the rollout of version 1 has no canaries to promote' },
+    });
+    expect(await call('POST', '/v1/namespaces/default/deployments/roll/rollout/undo', {})).toMatchObject({
+      status: 409,
+      body: { code: 'CONFLICT', message: 'deployment default/roll: no stable version before version 1 to go back to (kept: 1)' },
+    });
+    const badUndo = await call('POST', '/v1/namespaces/default/deployments/roll/rollout/undo', { toVersion: 0, colour: 'blue' });
+    expect(badUndo.status).toBe(400);
+    expect(issuePaths(badUndo.body)).toEqual(['', 'toVersion']);
+    await call('PUT', '/v1/namespaces/default/deployments/plain', { image: 'plato/busybox:latest' });
+    expect(await call('GET', '/v1/namespaces/default/deployments/plain/rollout')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+  });
+
   it('lists allocations and refuses a bad filter', async () => {
     const all = await call<{ items: unknown[] }>('GET', '/v1/allocations?namespace=default&all=true');
     expect(all.status).toBe(200);
@@ -250,6 +275,23 @@ describe('gateway on a real nats-server and a real state-server', () => {
     const bad = await call('GET', '/v1/allocations?all=maybe&colour=blue');
     expect(bad.status).toBe(400);
     expect(issuePaths(bad.body)).toEqual(['', 'all']);
+  });
+
+  it('describes one allocation with its timeline, and answers 404 for an unknown one and 400 for a bad id', async () => {
+    await request(gatewayConnection, RegisterNode, { commandId: `${run}-register-n2`, nodeId: 'n2', hostname: 'n2', capacity: { cpu: 1000, memory: 1024 }, labels: {}, runtimes: ['docker'] });
+    const placement = { allocId: 'web-0-timeline', nodeId: 'n2', namespace: 'default', deployment: 'web', version: 1, index: 0, resources: { cpu: 100, memory: 64 } };
+    await request(gatewayConnection, SubmitPlan, { commandId: `${run}-plan`, plan: { basedOn: 0, createdAt: Date.now(), placements: [placement], stops: [], unplaced: [] } });
+    const report = { commandId: `${run}-starting`, nodeId: 'n2', allocId: placement.allocId, report: { kind: 'starting' as const, containerId: 'c1' } };
+    await request(gatewayConnection, ReportAllocation, report);
+    const described = await call<{ allocation: { allocId: string; state: { phase: string } }; timeline: { phase: string; event: string }[] }>('GET', `/v1/allocations/${placement.allocId}`);
+    expect(described.status).toBe(200);
+    expect(described.body.allocation).toMatchObject({ allocId: placement.allocId, state: { phase: 'starting' } });
+    expect(described.body.timeline.map((entry) => [entry.phase, entry.event])).toEqual([
+      ['placed', 'AllocationPlaced'],
+      ['starting', 'AllocationStartBegan'],
+    ]);
+    expect(await call('GET', '/v1/allocations/nope')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    expect(await call('GET', '/v1/allocations/Not_An_Id')).toMatchObject({ status: 400, body: { code: 'CONTRACT_VIOLATION' } });
   });
 
   const positionOfId = (id: string) => Number(id.split(':')[0]);
@@ -308,11 +350,18 @@ describe('gateway on a real nats-server and a real state-server', () => {
     expect(result.valid).toBe(true);
 
     const routes = gatewayControllers.flatMap(apiRoutesOf).map((route) => `${route.method} ${openApiPath(route.path)}`);
-    expect(routes).toHaveLength(16);
+    expect(routes).toHaveLength(22);
     const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual([...routes].sort());
     expect(documented).toEqual(
-      expect.arrayContaining(['PUT /v1/namespaces/{ns}/deployments/{name}', 'POST /v1/namespaces/{ns}/deployments/{name}/plan', 'GET /v1/history/{kind}/{id}', 'GET /v1/events']),
+      expect.arrayContaining([
+        'PUT /v1/namespaces/{ns}/deployments/{name}',
+        'POST /v1/namespaces/{ns}/deployments/{name}/plan',
+        'GET /v1/namespaces/{ns}/deployments/{name}/rollout',
+        'POST /v1/namespaces/{ns}/deployments/{name}/rollout/undo',
+        'GET /v1/history/{kind}/{id}',
+        'GET /v1/events',
+      ]),
     );
 
     const apply = document.paths['/v1/namespaces/{ns}/deployments/{name}']!['put']!;
@@ -322,7 +371,8 @@ describe('gateway on a real nats-server and a real state-server', () => {
     expect(schemas['DeploymentSpecInput']!.required).toEqual(['name', 'image']);
     expect(schemas['DeploymentPlanPreview']!.required).toEqual(expect.arrayContaining(['revision', 'position', 'change', 'update', 'placements', 'stops']));
     expect(schemas['DeploymentSpec']!.required).toEqual(expect.arrayContaining(['name', 'namespace', 'replicas', 'resources']));
-    expect(Object.keys(schemas['AllocationView']!.properties!)).toEqual(expect.arrayContaining(['status', 'stopReason', 'failure']));
+    expect(Object.keys(schemas['AllocationView']!.properties!)).toEqual(expect.arrayContaining(['status', 'state', 'stopReason', 'failure']));
+    expect(schemas['AllocationDescription']!.required).toEqual(['allocation', 'timeline']);
     expect(Object.keys(schemas['ErrorBody']!.properties!)).toEqual(['code', 'message', 'details']);
     expect(JSON.stringify(schemas['ContractViolationError'])).toContain('issues');
     expect(Object.keys((schemas['ConflictError']!.properties!['details'] as { properties: object }).properties)).toEqual(['stream', 'expected', 'actual']);

@@ -3,6 +3,7 @@ import {
   ApplyDeployment,
   CordonNode,
   DeleteDeployment,
+  DescribeAllocation,
   DescribeDeployment,
   GetDeployment,
   GetNode,
@@ -17,6 +18,10 @@ import {
   SubmitPlan,
   UncordonNode,
   DrainNode,
+  PauseRollout,
+  PromoteRollout,
+  ResumeRollout,
+  UndoRollout,
 } from '@plato/contracts';
 import { RpcServer } from '@plato/messaging';
 import { AllocationCommandHandler } from './allocation/allocation.command-handler.js';
@@ -47,6 +52,10 @@ export class StateServerRpc implements OnApplicationBootstrap, OnModuleDestroy {
     this.rpc.handle(ApplyDeployment, (command) => this.deployments.apply(command));
     this.rpc.handle(ScaleDeployment, (command) => this.deployments.scale(command));
     this.rpc.handle(DeleteDeployment, (command) => this.deployments.delete(command));
+    this.rpc.handle(PauseRollout, (command) => this.deployments.pause(command));
+    this.rpc.handle(ResumeRollout, (command) => this.deployments.resume(command));
+    this.rpc.handle(PromoteRollout, (command) => this.deployments.promote(command));
+    this.rpc.handle(UndoRollout, (command) => this.deployments.undo(command));
     this.rpc.handle(RegisterNode, (command) => this.nodes.register(command));
     this.rpc.handle(CordonNode, (command) => this.nodes.cordon(command));
     this.rpc.handle(UncordonNode, (command) => this.nodes.uncordon(command));
@@ -60,6 +69,7 @@ export class StateServerRpc implements OnApplicationBootstrap, OnModuleDestroy {
     this.rpc.handle(ListNodes, (query) => this.queries.listNodes(query));
     this.rpc.handle(GetNode, (query) => this.queries.getNode(query));
     this.rpc.handle(ListAllocations, (query) => this.queries.listAllocations(query));
+    this.rpc.handle(DescribeAllocation, (query) => this.queries.describeAllocation(query));
     this.rpc.handle(StreamHistory, (query, context) => this.queries.history(query, context.subject));
   }
 

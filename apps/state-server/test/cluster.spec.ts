@@ -1,6 +1,7 @@
 import {
   ApplyDeployment,
   CordonNode,
+  DescribeAllocation,
   DescribeDeployment,
   ErrorCode,
   GetNode,
@@ -208,6 +209,42 @@ describe('state-server as the scheduler and agents drive it (real nats-server, J
 
     await expect(report('jobs-0', { kind: 'stopped' }, 'node-i')).rejects.toMatchObject({ code: ErrorCode.Conflict, details: { allocId: 'jobs-0', nodeId: 'node-i', actualNodeId: 'node-h' } });
     await expect(report('nope', { kind: 'stopped' })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+  });
+
+  it("describes an allocation with the timeline of the agent's steps, each written once, by id or node and id", async () => {
+    await request(h.client, RegisterNode, nodeRegistration('node-j'));
+    await apply(spec('steps', { resources: { cpu: 100, memory: 64 } }));
+    await submit({ placements: [{ ...placement('steps-0', 'node-j', 'steps', 0), resources: { cpu: 100, memory: 64 } }] });
+    const report = (value: Parameters<typeof request<typeof ReportAllocation>>[2]['report']) =>
+      request(h.client, ReportAllocation, { commandId: commandId(), nodeId: 'node-j', allocId: 'steps-0', report: value });
+
+    await report({ kind: 'starting', containerId: 'c9' });
+    await expect(report({ kind: 'starting', containerId: 'c9' })).resolves.toMatchObject({ events: [] });
+    await report({ kind: 'started', containerId: 'c9' });
+    await report({ kind: 'exited', exitCode: 137, willRestart: true });
+    await report({ kind: 'starting', containerId: 'c9' });
+    await report({ kind: 'started', containerId: 'c9' });
+    await expect(report({ kind: 'stopping', containerId: 'c9' })).resolves.toMatchObject({ events: [] });
+    await submit({ stops: [{ allocId: 'steps-0', nodeId: 'node-j', reason: 'deleted' }] });
+    await report({ kind: 'stopping', containerId: 'c9' });
+    await report({ kind: 'stopped' });
+
+    const described = await request(h.client, DescribeAllocation, { allocId: 'steps-0' });
+    expect(described.allocation).toMatchObject({ allocId: 'steps-0', nodeId: 'node-j', status: 'complete', desired: 'stop', state: { phase: 'stopped', reason: 'stopped on request: deleted' } });
+    expect(described.timeline.map((t) => [t.phase, t.event, t.exitCode])).toEqual([
+      ['placed', 'AllocationPlaced', undefined],
+      ['starting', 'AllocationStartBegan', undefined],
+      ['running', 'AllocationStarted', undefined],
+      ['exited', 'AllocationExited', 137],
+      ['starting', 'AllocationStartBegan', undefined],
+      ['running', 'AllocationStarted', undefined],
+      ['stopping', 'AllocationStopBegan', undefined],
+      ['stopped', 'AllocationStopped', undefined],
+    ]);
+    expect(described.timeline.at(-1)?.position).toBe(described.allocation.revision);
+    await expect(request(h.client, DescribeAllocation, { allocId: 'steps-0', nodeId: 'node-j' })).resolves.toEqual(described);
+    await expect(request(h.client, DescribeAllocation, { allocId: 'steps-0', nodeId: 'node-h' })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    await expect(request(h.client, DescribeAllocation, { allocId: 'nope' })).rejects.toMatchObject({ code: ErrorCode.NotFound });
   });
 
   it('stops allocations a plan asks to stop', async () => {

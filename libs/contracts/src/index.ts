@@ -7,6 +7,7 @@ export * from './deployment/deployment-spec.schema.js';
 export * from './deployment/health-check.schema.js';
 export * from './deployment/deployment.events.js';
 export * from './deployment/deployment.commands.js';
+export * from './deployment/rollout.commands.js';
 export * from './node/node.schema.js';
 export * from './node/node.events.js';
 export * from './node/node.commands.js';

@@ -18,6 +18,10 @@ export const Subjects = {
     deploymentApply: 'plato.cmd.deployment.apply',
     deploymentScale: 'plato.cmd.deployment.scale',
     deploymentDelete: 'plato.cmd.deployment.delete',
+    rolloutPause: 'plato.cmd.deployment.rollout.pause',
+    rolloutResume: 'plato.cmd.deployment.rollout.resume',
+    rolloutPromote: 'plato.cmd.deployment.rollout.promote',
+    rolloutUndo: 'plato.cmd.deployment.rollout.undo',
     nodeRegister: 'plato.cmd.node.register',
     nodeCordon: 'plato.cmd.node.cordon',
     nodeUncordon: 'plato.cmd.node.uncordon',
@@ -33,6 +37,7 @@ export const Subjects = {
     nodeGet: 'plato.query.node.get',
     nodeList: 'plato.query.node.list',
     allocationList: 'plato.query.alloc.list',
+    allocationDescribe: 'plato.query.alloc.describe',
     streamHistory: 'plato.query.events.history',
   },
   /** Heartbeats (core NATS, not stored): `plato.heartbeat.<nodeId>`. */

@@ -1,12 +1,15 @@
-export { absentDeployment, type DeploymentState } from './deployment/deployment.state.js';
+export { absentDeployment, versionsKept, type DeploymentRecord, type DeploymentState, type RolloutState, type VersionRecord } from './deployment/deployment.state.js';
+export { sameWorkload } from './deployment/workload.rules.js';
 export type {
   ApplyDeploymentCommand,
   DeleteDeploymentCommand,
   DeploymentCommand,
+  RolloutCommand,
+  RolloutOutcomeCommand,
   ScaleDeploymentCommand,
 } from './deployment/deployment.commands.js';
-export { deploymentEventTypes, isDeploymentEvent, type DeploymentEvent } from './deployment/deployment.events.js';
-export { DeploymentNotFound } from './deployment/deployment.errors.js';
+export { deploymentEventTypes, isDeploymentEvent, isDeploymentSpecEvent, type DeploymentEvent } from './deployment/deployment.events.js';
+export { DeploymentNotFound, RolloutConflict } from './deployment/deployment.errors.js';
 export { decide, evolve, replay } from './deployment/deployment.decider.js';
 export { previewApply, type ApplyChange, type ApplyPreview } from './deployment/deployment-apply.preview.js';
 export { DeploymentsProjection, deploymentIdOf, type ProjectedEvent } from './deployment/deployments.projection.js';
@@ -26,6 +29,7 @@ export {
 export {
   absentAllocation,
   allocationIdOf,
+  allocationPhaseBegunBy,
   decideAllocation,
   evolveAllocation,
   isAllocationEvent,
@@ -36,9 +40,19 @@ export {
   AllocationNotOnNode,
   type AllocationCommand,
   type AllocationEvent,
+  type AllocationPhaseStep,
   type AllocationPlacement,
   type AllocationState,
   type PlacedAllocation,
   type StopReason,
 } from './allocation/allocation.aggregate.js';
-export { ClusterProjection, failuresKept, type AllocationFailure, type ClusterSnapshotData, type DegradedEntry, type ResourceAmount } from './cluster/cluster.projection.js';
+export { allocationTimeline } from './allocation/allocation.timeline.js';
+export {
+  ClusterProjection,
+  failuresKept,
+  type AllocationFailure,
+  type ClusterSnapshotData,
+  type DegradedEntry,
+  type ResourceAmount,
+  type RolloutTimes,
+} from './cluster/cluster.projection.js';

@@ -61,6 +61,12 @@ export interface AllocationInfo {
   readonly status: AllocationStatus;
   /** The health check's verdict on the running container; absent until the first, or without a check. */
   readonly health?: 'healthy' | 'unhealthy';
+  /** When it was placed (ms since the epoch); 0 when unknown. */
+  readonly placedAt?: number;
+  /** While it serves (runs, and passes its health check if its spec has one): since when (ms). */
+  readonly servingSince?: number;
+  /** When an earlier serving span first lasted `update.min_healthy_time` (ms), if one did. */
+  readonly provenAt?: number;
 }
 
 /**
@@ -85,6 +91,28 @@ export interface DeploymentInfo {
   readonly deleted: boolean;
   /** Its latest failures, any order (none when absent); see `rescheduleVerdict`. */
   readonly failures?: readonly FailureInfo[];
+  /**
+   * Earlier versions that run the same workload as the current one: their allocations count as
+   * current and are kept as they run (none when absent).
+   */
+  readonly compatible?: readonly number[];
+  /** The deployment's latest rollout (see `rolloutStep`); absent when it never had one. */
+  readonly rollout?: RolloutInfo;
+}
+
+/**
+ * A rollout as the log records it (`RolloutStarted` … `RolloutCompleted`/`RolloutFailed`), with
+ * its times in ms since the epoch: `progressSince` is its start, or its last resume or promotion.
+ */
+export interface RolloutInfo {
+  readonly version: number;
+  readonly from?: number;
+  readonly revertOf?: number;
+  readonly status: 'running' | 'paused' | 'completed' | 'failed';
+  readonly promoted: boolean;
+  readonly startedAt: number;
+  readonly since: number;
+  readonly progressSince: number;
 }
 
 /**

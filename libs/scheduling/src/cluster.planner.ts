@@ -9,7 +9,7 @@ import {
 } from './cluster-snapshot.types.js';
 import { parseConstraint, type Constraint } from './feasibility/constraint.parser.js';
 import { allChecks, feasible, firstFailure, nodeChecks, type Ask } from './feasibility/feasibility.checkers.js';
-import type { Degraded, Delayed, Placement, Plan, PlanOptions, Recovery, Stop, Unplaced } from './plan.types.js';
+import type { Degraded, Delayed, Placement, Plan, PlanOptions, Recovery, RolloutEnd, Stop, Unplaced } from './plan.types.js';
 import { freeShareOf, strategyScore, type RankCandidate, type Strategy } from './ranking/node.rankers.js';
 import { RankedCandidates } from './ranking/ranked-candidates.heap.js';
 import { reconcile, type Reconciliation } from './reconcile/deployment.reconciler.js';
@@ -247,6 +247,8 @@ export function plan(snapshot: ClusterSnapshot, options: PlanOptions): Plan {
   const recoveries: Recovery[] = [];
   const degraded: Degraded[] = [];
   const delayed: Delayed[] = [];
+  const rollouts: RolloutEnd[] = [];
+  let wakeAt = Infinity;
   for (const { deployment, reconciliation } of work) {
     for (const { allocation, reason } of reconciliation.stops) {
       slotOf.get(allocation.nodeId)?.release(allocation.resources);
@@ -258,6 +260,9 @@ export function plan(snapshot: ClusterSnapshot, options: PlanOptions): Plan {
     for (const { index, until } of reconciliation.delayed) delayed.push({ namespace, deployment: name, version, index, until });
     const reason = degradedReason(deployment, reconciliation.verdict);
     if (reason) degraded.push({ namespace, deployment: name, version, reason, failing: reconciliation.verdict.failing, givenUp: reconciliation.verdict.givenUp });
+    const rollout = reconciliation.rollout;
+    if (rollout?.outcome) rollouts.push({ namespace, deployment: name, version: rollout.version, ...rollout.outcome });
+    if (rollout?.wakeAt !== undefined) wakeAt = Math.min(wakeAt, rollout.wakeAt);
   }
 
   const parse = memoizedParser();
@@ -282,5 +287,16 @@ export function plan(snapshot: ClusterSnapshot, options: PlanOptions): Plan {
     if (failed) unplaced.push(failed);
   }
 
-  return { basedOn: snapshot.position, createdAt: options.now, placements, stops, unplaced, recoveries, degraded, delayed };
+  return {
+    basedOn: snapshot.position,
+    createdAt: options.now,
+    placements,
+    stops,
+    unplaced,
+    recoveries,
+    degraded,
+    delayed,
+    rollouts,
+    ...(Number.isFinite(wakeAt) ? { wakeAt } : {}),
+  };
 }

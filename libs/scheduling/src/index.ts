@@ -9,3 +9,5 @@ export * from './ranking/ranked-candidates.heap.js';
 export { askOf, plan } from './cluster.planner.js';
 export * from './preview/deployment.preview.js';
 export * from './reconcile/reschedule.policy.js';
+export * from './reconcile/rollout.policy.js';
+export * from './reconcile/serving.rules.js';

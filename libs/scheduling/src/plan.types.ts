@@ -75,6 +75,15 @@ export interface Delayed {
   readonly until: number;
 }
 
+/** A rollout that ends now, by the plan: `completed`, or `failed` and why (`RolloutCompleted`, `RolloutFailed`). */
+export interface RolloutEnd {
+  readonly namespace: string;
+  readonly deployment: string;
+  readonly version: number;
+  readonly outcome: 'completed' | 'failed';
+  readonly reason?: string;
+}
+
 /**
  * What the scheduler decided, as data. The state-server applies it only if the nodes it places
  * on still have room at its log position (optimistic, as Nomad's plan applier).
@@ -93,6 +102,13 @@ export interface Plan {
   readonly degraded: readonly Degraded[];
   /** Slots held back by their reschedule delay (not sent to the state-server). */
   readonly delayed: readonly Delayed[];
+  /** Rollouts that complete or fail now. */
+  readonly rollouts: readonly RolloutEnd[];
+  /**
+   * The earliest future moment (ms since the epoch) at which a rollout's verdict changes without a
+   * new event — a replica reaching `min_healthy_time`, a deadline (not sent to the state-server).
+   */
+  readonly wakeAt?: number;
 }
 
 /** The hidden inputs of a plan, passed in so that the same arguments give the same plan. */

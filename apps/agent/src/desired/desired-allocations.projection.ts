@@ -1,5 +1,7 @@
-import { absentAllocation, allocationIdOf, evolveAllocation, isAllocationEvent, terminalAllocationStatuses, type PlacedAllocation } from '@plato/domain';
+import { absentAllocation, allocationIdOf, evolveAllocation, isAllocationEvent, terminalAllocationStatuses, type AllocationEvent, type PlacedAllocation } from '@plato/domain';
 import type { RecordedEvent } from '@plato/event-store';
+
+const agentSteps: ReadonlySet<string> = new Set<AllocationEvent['type']>(['AllocationPullBegan', 'AllocationStartBegan', 'AllocationStopBegan']);
 
 /**
  * True when the log wants the allocation's container running: placed, desired `run`, and not
@@ -29,7 +31,11 @@ export class DesiredAllocations {
 
   constructor(private readonly nodeId: string) {}
 
-  /** Folds one event in; returns the id of the allocation it changed, if it is one of this node's. */
+  /**
+   * Folds one event in; returns the id of the allocation it changed, if it is one of this node's
+   * and the change can matter to converging. The steps the agent itself began (pulling, starting,
+   * stopping) move only the allocation's phase: they are folded, and no id is returned for them.
+   */
   apply(event: RecordedEvent): string | undefined {
     const ids = allocationIdOf(event.stream);
     if (!ids || ids.nodeId !== this.nodeId) return undefined;
@@ -39,7 +45,7 @@ export class DesiredAllocations {
     if (next.status === 'absent') return undefined;
     this.states.set(ids.allocId, next);
     this.positions.set(ids.allocId, event.position);
-    return ids.allocId;
+    return agentSteps.has(typed.type) ? undefined : ids.allocId;
   }
 
   /** The log position of the last event of the allocation's stream folded in. */

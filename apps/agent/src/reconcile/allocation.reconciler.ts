@@ -70,6 +70,11 @@ interface Found {
  * to the {@link HealthCheckSupervisor} when their spec has a health check. A running container the
  * supervisor marked unhealthy (restart policy `always` or `on-failure`) is stopped here and
  * handled as an exit: reported `exited` with `willRestart`, then started again.
+ *
+ * Before a step that takes a while it reports what it began, without waiting (the reporter is an
+ * outbox): `pulling` when the image must be fetched (an LXD import from the image cache),
+ * `starting` before each start of a container, `stopping` before it stops one on request. These
+ * move only the allocation's phase, never its status.
  */
 export class AllocationReconciler {
   private readonly logger: Logger;
@@ -224,6 +229,9 @@ export class AllocationReconciler {
     this.options.health?.unwatch(allocId);
     if (found) {
       this.logger.info({ allocId, container: found.info.id, runtime: found.runtime.name, desired: state.desired, status: state.status }, 'stopping and removing a container that should not run');
+      if (state.desired === 'stop' && !terminalAllocationStatuses.has(state.status)) {
+        this.reporter.report(allocId, `${allocId}:stopping:${found.info.id.slice(0, 12)}`, { kind: 'stopping', containerId: found.info.id });
+      }
       await this.removeContainer(found);
     }
     this.restarts.forget(allocId);
@@ -235,7 +243,8 @@ export class AllocationReconciler {
   private async createAndStart(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, spec: ContainerSpec): Promise<void> {
     let id: string;
     try {
-      await (this.options.images ? this.options.images.prepare(runtime, spec.image) : runtime.ensureImage(spec.image));
+      const pulling = (reason: string) => this.reporter.report(allocId, `${allocId}:pulling:${this.now()}`, { kind: 'pulling', image: spec.image, reason });
+      await (this.options.images ? this.options.images.prepare(runtime, spec.image, pulling) : runtime.ensureImage(spec.image));
       id = (await runtime.create(spec)).id;
     } catch (error) {
       this.fail(allocId, error);
@@ -249,6 +258,7 @@ export class AllocationReconciler {
    * exit and its restart) is created again once, not failed: the allocation is still wanted.
    */
   private async start(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, id: string, recreate = true): Promise<void> {
+    this.reporter.report(allocId, observationId(allocId, 'starting', id, new Date(this.now())), { kind: 'starting', containerId: id });
     try {
       await runtime.start(id);
     } catch (error) {

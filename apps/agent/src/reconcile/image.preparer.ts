@@ -21,29 +21,39 @@ export class ImagePreparer {
     this.logger = logger ?? createLogger('agent-images');
   }
 
-  /** Resolves with the image on `runtime`, importing an LXD tarball from the cache if needed. */
-  async prepare(runtime: ContainerRuntime, ref: string): Promise<ImageInfo> {
+  /**
+   * Resolves with the image on `runtime`, importing an LXD tarball from the cache if needed.
+   * `onFetch` is told, with what is fetched from where, before it waits for an import (its own or
+   * one already under way); never when the runtime holds the image or nothing can fetch it.
+   */
+  async prepare(runtime: ContainerRuntime, ref: string, onFetch?: (reason: string) => void): Promise<ImageInfo> {
     try {
       return await runtime.ensureImage(ref);
     } catch (error) {
       if (!(error instanceof ImageNotFound) || !(runtime instanceof LxdRuntime)) throw error;
+      const tarball = await this.cachedTarball(ref);
+      onFetch?.(`importing ${ref} into lxd from ${tarball}`);
       const key = `${runtime.name}:${ref}`;
       let pending = this.imports.get(key);
       if (!pending) {
-        pending = this.importFromCache(runtime, ref).finally(() => this.imports.delete(key));
+        pending = this.importFromCache(runtime, ref, tarball).finally(() => this.imports.delete(key));
         this.imports.set(key, pending);
       }
       return pending;
     }
   }
 
-  private async importFromCache(runtime: LxdRuntime, ref: string): Promise<ImageInfo> {
+  private async cachedTarball(ref: string): Promise<string> {
     const tarball = lxdTarballPath(this.cacheDir, ref);
     try {
       await access(tarball);
     } catch {
       throw new LxdImageNotCached(ref, tarball);
     }
+    return tarball;
+  }
+
+  private async importFromCache(runtime: LxdRuntime, ref: string, tarball: string): Promise<ImageInfo> {
     const startedAt = Date.now();
     const imported = await runtime.importImage(tarball, ref);
     this.logger.info({ image: ref, tarball, fingerprint: imported.id, uploaded: imported.imported, ms: Date.now() - startedAt }, 'imported an LXD image from the image cache');

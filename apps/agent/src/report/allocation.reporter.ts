@@ -29,7 +29,8 @@ export function natsReportSender(nc: NatsConnection, timeoutMs = 5_000): ReportS
 }
 
 /**
- * The agent's outbox of observations (started, exited, failed, stopped). `report` never waits for
+ * The agent's outbox of observations (started, exited, failed, stopped, health verdicts) and of the
+ * steps it began (pulling, starting, stopping). `report` never waits for
  * the control plane: reports are sent in order in the background, and while no state-server
  * answers (`UNAVAILABLE`) the head is retried with backoff, so converging never blocks on NATS.
  *

@@ -21,7 +21,9 @@ import {
 import { request } from '@plato/messaging';
 import type { CliContext } from '../cli.context.js';
 import { renderTable } from '../table.format.js';
-import { pollUntilDone } from './wait.watcher.js';
+import { desiredOf, portsOf, stateOf } from './allocation.commands.js';
+import { rolloutSummary } from './rollout.commands.js';
+import { currentVersionOf, pollUntilDone } from './wait.watcher.js';
 
 /** `plato get nodes [ID]`: the nodes with their state, capacity and what is allocated on them. */
 export async function getNodes(context: CliContext, id: string | undefined): Promise<void> {
@@ -62,34 +64,23 @@ export async function getAllocations(context: CliContext, deployment: string | u
   context.print(allocationTable(reply.items));
 }
 
-/** The allocation columns shared by `get allocs` and `describe deployment`. */
+/**
+ * The allocation columns shared by `get allocs` and `describe deployment`: what is wanted, the
+ * status the scheduler reads, the finer state with since when, and the restarts of its container.
+ */
 export function allocationTable(items: readonly AllocationView[]): string {
   return renderTable<AllocationView>(items, [
     { header: 'alloc', cell: (a) => a.allocId },
     { header: 'deployment', cell: (a) => `${a.namespace}/${a.deployment}` },
     { header: 'v', cell: (a) => a.version },
     { header: 'node', cell: (a) => a.nodeId },
-    { header: 'desired', cell: (a) => a.desired },
-    { header: 'status', cell: (a) => statusOf(a) },
+    { header: 'desired', cell: (a) => desiredOf(a) },
+    { header: 'status', cell: (a) => a.status },
+    { header: 'state', cell: (a) => stateOf(a) },
+    { header: 'since', cell: (a) => a.state.since },
     { header: 'restarts', cell: (a) => a.restarts ?? 0 },
-    { header: 'ports', cell: (a) => a.ports.map((p) => `${p.hostIp}:${p.host}->${p.container}`).join(',') || '-' },
-    { header: 'updated', cell: (a) => a.updatedAt },
+    { header: 'ports', cell: (a) => portsOf(a) },
   ]);
-}
-
-/**
- * An allocation's status as one cell: with its failure, exit code (and the wait before a restart:
- * `pending (exit 1, restarting after 4s)`) or stop reason, and while it runs its health check's
- * verdict (`running (healthy)`, `running (unhealthy: <reason>)`).
- */
-export function statusOf(a: AllocationView): string {
-  if (a.health && a.status === 'running') return `running (${a.health.status}${a.health.reason ? `: ${a.health.reason}` : ''})`;
-  if (a.failure) return `${a.status}: ${a.failure}`;
-  if (a.exitCode !== undefined && a.status !== 'running') {
-    return `${a.status} (exit ${a.exitCode}${a.restartDelayMs !== undefined ? `, restarting after ${formatDurationMs(a.restartDelayMs)}` : ''})`;
-  }
-  if (a.stopReason && a.desired === 'stop') return `${a.status} (${a.stopReason})`;
-  return a.status;
 }
 
 /** `plato describe deployment NAME [-n NS]`: the spec, the allocations, and why any replica is pending. */
@@ -102,8 +93,9 @@ export async function describeDeployment(context: CliContext, name: string): Pro
 
 /** The human form of a deployment's description. */
 export function renderDescription(reply: DeploymentDescription): string {
-  const { deployment: d, allocations, placement, degraded } = reply;
-  const live = allocations.filter((a) => a.desired === 'run' && a.version === d.version);
+  const { deployment: d, allocations, placement, degraded, rollout } = reply;
+  const isCurrent = currentVersionOf(reply);
+  const live = allocations.filter((a) => a.desired === 'run' && isCurrent(a.version));
   const running = live.filter((a) => a.status === 'running').length;
   const lines = [
     `Name:        ${d.namespace}/${d.name}`,
@@ -119,6 +111,13 @@ export function renderDescription(reply: DeploymentDescription): string {
     lines.push(`Pending:     ${placement.missing} replica(s) cannot be placed: ${placement.summary}`);
   }
   if (degraded) lines.push(`Degraded:    ${degraded.reason}`);
+  if (rollout) lines.push(`Rollout:     ${rolloutSummary(rollout)}; ${rollout.status === 'running' || rollout.status === 'awaiting-promotion' || rollout.status === 'paused' ? `waiting for ${rollout.waiting}` : rollout.reason ?? `${rollout.healthy}/${rollout.desired} healthy`}`);
+  if (d.spec.update) {
+    const u = d.spec.update;
+    lines.push(
+      `Update:      ${u.max_parallel} at a time, ${u.order}, healthy for ${formatDurationMs(u.min_healthy_time)} within ${formatDurationMs(u.healthy_deadline)}, progress within ${u.progress_deadline ? formatDurationMs(u.progress_deadline) : 'no deadline'}${u.canary ? `, ${u.canary} canary` : ''}${u.auto_revert ? ', auto-revert' : ''}`,
+    );
+  }
   lines.push(`Restart:     ${describeRestart(restartPolicyOf(d.spec))}`);
   const r = d.spec.reschedule;
   lines.push(`Reschedule:  after ${formatDurationMs(r.delay)}, doubling up to ${formatDurationMs(r.max_delay)}, ${r.attempts ? `${r.attempts} attempts` : 'unlimited'} within ${formatDurationMs(r.interval)}`);

@@ -1,4 +1,4 @@
-import { ContractViolation, formatDurationMs, GetDeployment, ListDeployments, StreamHistory, Streams, type DeploymentView, type ReplyOf } from '@plato/contracts';
+import { ContractViolation, GetDeployment, ListDeployments, StreamHistory, Streams, restartNote, type ContainerExit, type DeploymentView, type ReplyOf } from '@plato/contracts';
 import { request } from '@plato/messaging';
 import type { CliContext } from '../cli.context.js';
 import { renderTable } from '../table.format.js';
@@ -83,21 +83,24 @@ function isDeploymentKind(kind: string | undefined): boolean {
   return kind === 'deployment' || kind === 'deployments' || kind === 'deploy';
 }
 
-/** A restart as an `AllocationExited` announces it: `restarting after 4s (attempt 3)`; `restarting` for events without those fields. */
-function restartOf(data: Record<string, unknown>): string {
-  const delay = typeof data['delayMs'] === 'number' ? ` after ${formatDurationMs(data['delayMs'])}` : '';
-  const attempt = typeof data['attempt'] === 'number' ? ` (attempt ${data['attempt']})` : '';
-  return `restarting${delay}${attempt}`;
-}
-
 /** One line about an event's data: the fields a reader looks for first. */
 export function summarize(entry: Pick<HistoryEntry, 'type' | 'data'>): string {
   const data = (entry.data ?? {}) as Record<string, unknown>;
   switch (entry.type) {
     case 'DeploymentSpecApplied': {
       const spec = (data['spec'] ?? {}) as Record<string, unknown>;
-      return `version=${String(data['version'])} image=${String(spec['image'])} replicas=${String(spec['replicas'])}`;
+      const revert = data['revertOf'] !== undefined ? ` (brings back version ${String(data['revertOf'])})` : '';
+      return `version=${String(data['version'])} image=${String(spec['image'])} replicas=${String(spec['replicas'])}${revert}`;
     }
+    case 'RolloutStarted':
+      return `version ${String(data['version'])}${data['from'] !== undefined ? ` replaces version ${String(data['from'])}` : ''}`;
+    case 'RolloutPaused':
+    case 'RolloutResumed':
+    case 'RolloutPromoted':
+    case 'RolloutCompleted':
+      return `version ${String(data['version'])}`;
+    case 'RolloutFailed':
+      return `version ${String(data['version'])}: ${String(data['reason'])}${data['revertTo'] !== undefined ? `; reverting to version ${String(data['revertTo'])}` : ''}`;
     case 'DeploymentScaled':
       return `replicas ${String(data['from'])} -> ${String(data['to'])}`;
     case 'DeploymentDeleted':
@@ -109,9 +112,13 @@ export function summarize(entry: Pick<HistoryEntry, 'type' | 'data'>): string {
     case 'AllocationStopRequested':
       return `reason=${String(data['reason'])}`;
     case 'AllocationStarted':
+    case 'AllocationStartBegan':
+    case 'AllocationStopBegan':
       return `container=${String(data['containerId']).slice(0, 12)}`;
+    case 'AllocationPullBegan':
+      return String(data['reason']);
     case 'AllocationExited':
-      return `exit ${String(data['exitCode'])}${data['willRestart'] ? `, ${restartOf(data)}` : ''}`;
+      return `exit ${String(data['exitCode'])}${data['willRestart'] ? `, ${restartNote(data as ContainerExit)}` : ''}`;
     case 'AllocationFailed':
     case 'AllocationUnknown':
     case 'AllocationUnhealthy':

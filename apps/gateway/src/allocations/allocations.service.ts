@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ListAllocations, parseOrThrow, type ReplyOf } from '@plato/contracts';
+import { DescribeAllocation, ListAllocations, parseOrThrow, type ReplyOf } from '@plato/contracts';
 import { ControlPlaneClient } from '../control-plane.client.js';
 import { AllocationListQuery } from '../openapi/http.schemas.js';
 
-/** Turns `GET /v1/allocations` into the ListAllocations query. */
+/** Turns `GET /v1/allocations` into the ListAllocations query, and `GET /v1/allocations/{id}` into DescribeAllocation. */
 @Injectable()
 export class AllocationsService {
   constructor(@Inject(ControlPlaneClient) private readonly controlPlane: ControlPlaneClient) {}
@@ -12,5 +12,10 @@ export class AllocationsService {
   list(query: unknown): Promise<ReplyOf<typeof ListAllocations>> {
     const { namespace, deployment, node, all } = parseOrThrow(AllocationListQuery, query, 'query');
     return this.controlPlane.send(ListAllocations, { namespace, deployment, nodeId: node, includeTerminal: all === 'true' });
+  }
+
+  /** One allocation, ended ones included, with its timeline. */
+  describe(allocId: string): Promise<ReplyOf<typeof DescribeAllocation>> {
+    return this.controlPlane.send(DescribeAllocation, { allocId });
   }
 }

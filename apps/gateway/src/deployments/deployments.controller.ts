@@ -118,4 +118,79 @@ export class DeploymentsController {
   ) {
     return this.deployments.delete(namespace, name, query, key);
   }
+
+  @ApiRoute('GET', `${deploymentPath}/rollout`, {
+    operationId: 'rolloutStatus',
+    summary: "Where the deployment's rollout stands",
+    description:
+      'The rollout of the current version (a spec with an `update` block): `running`, `paused`, `awaiting-promotion` (canaries beside the old replicas), `completed` or `failed`, ' +
+      'with replicas placed, proven healthy and of older versions left, what it waits for, the next deadline, and a failure and revert. 404 when the deployment has none.',
+    tag: 'deployments',
+    params: deploymentParams,
+    response: { component: 'RolloutView', description: 'The rollout, counted at the time of the request.' },
+    errors: [400, 404, 503],
+  })
+  rollout(@Param('ns') namespace: string, @Param('name') name: string) {
+    return this.deployments.rollout(namespace, name);
+  }
+
+  @ApiRoute('POST', `${deploymentPath}/rollout/pause`, {
+    operationId: 'pauseRollout',
+    summary: 'Pause the rollout: replace no further replica',
+    description: '`RolloutPaused`; nothing if it is paused already. 409 when no rollout is in progress.',
+    tag: 'deployments',
+    params: deploymentParams,
+    headers: idempotencyKeyParameter,
+    response: { component: 'CommandAccepted', description: 'The `RolloutPaused` event, or none.' },
+    errors: [400, 404, 409, 503],
+  })
+  pause(@Param('ns') namespace: string, @Param('name') name: string, @Headers(idempotencyKeyHeader) key: string | undefined) {
+    return this.deployments.changeRollout('pause', namespace, name, key);
+  }
+
+  @ApiRoute('POST', `${deploymentPath}/rollout/resume`, {
+    operationId: 'resumeRollout',
+    summary: 'Resume a paused rollout',
+    description: '`RolloutResumed`; nothing if it runs. Its progress deadline counts from now. 409 when no rollout is in progress.',
+    tag: 'deployments',
+    params: deploymentParams,
+    headers: idempotencyKeyParameter,
+    response: { component: 'CommandAccepted', description: 'The `RolloutResumed` event, or none.' },
+    errors: [400, 404, 409, 503],
+  })
+  resume(@Param('ns') namespace: string, @Param('name') name: string, @Headers(idempotencyKeyHeader) key: string | undefined) {
+    return this.deployments.changeRollout('resume', namespace, name, key);
+  }
+
+  @ApiRoute('POST', `${deploymentPath}/rollout/promote`, {
+    operationId: 'promoteRollout',
+    summary: 'Promote the canaries: the rest of the replicas roll',
+    description: '`RolloutPromoted`; nothing if promoted already. 409 when the rollout has no canaries, is not in progress, or a canary has not proven healthy yet.',
+    tag: 'deployments',
+    params: deploymentParams,
+    headers: idempotencyKeyParameter,
+    response: { component: 'CommandAccepted', description: 'The `RolloutPromoted` event, or none.' },
+    errors: [400, 404, 409, 503],
+  })
+  promote(@Param('ns') namespace: string, @Param('name') name: string, @Headers(idempotencyKeyHeader) key: string | undefined) {
+    return this.deployments.changeRollout('promote', namespace, name, key);
+  }
+
+  @ApiRoute('POST', `${deploymentPath}/rollout/undo`, {
+    operationId: 'undoRollout',
+    summary: 'Bring back an earlier version as a new version',
+    description:
+      '`DeploymentSpecApplied` of a new version with the spec of `toVersion` (default: the newest stable version before the current one) and the current replica count, ' +
+      'with `revertOf`, and its own `RolloutStarted` when that spec has an `update` block. 409 when the version is not kept, is the current one, or none is stable; ' +
+      'with `ifRevision`, 409 if the deployment changed since.',
+    tag: 'deployments',
+    params: deploymentParams,
+    headers: idempotencyKeyParameter,
+    body: { component: 'UndoRequest' },
+    response: { component: 'CommandAccepted', description: 'The events written.' },
+    errors: [400, 404, 409, 503],
+  })
+  undo(@Param('ns') namespace: string, @Param('name') name: string, @Body() body: unknown, @Headers(idempotencyKeyHeader) key: string | undefined) {
+    return this.deployments.undo(namespace, name, body, key);
+  }
 }

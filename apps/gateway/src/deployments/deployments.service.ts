@@ -7,7 +7,13 @@ import {
   DescribeDeployment,
   ListDeployments,
   PlanDeployment,
+  PauseRollout,
+  PlatoError,
+  ErrorCode,
+  PromoteRollout,
+  ResumeRollout,
   ScaleDeployment,
+  UndoRollout,
   issuesOf,
   parseOrThrow,
   type ContractIssue,
@@ -16,7 +22,7 @@ import {
 import { ControlPlaneClient } from '../control-plane.client.js';
 import { commandIdOf } from '../http/command-id.js';
 import { documentOfBody } from '../http/request-body.reader.js';
-import { ConditionalQuery, DeploymentListQuery, ScaleRequest } from '../openapi/http.schemas.js';
+import { ConditionalQuery, DeploymentListQuery, ScaleRequest, UndoRequest } from '../openapi/http.schemas.js';
 
 /** A command's reply: the stream, its revision after the command, and the events it wrote. */
 export type CommandReply = ReplyOf<typeof ApplyDeployment>;
@@ -60,6 +66,28 @@ export class DeploymentsService {
   /** Lists the live deployments, of one namespace when the query names it. */
   list(query: unknown): Promise<ReplyOf<typeof ListDeployments>> {
     return this.controlPlane.send(ListDeployments, parseOrThrow(DeploymentListQuery, query, 'query'));
+  }
+
+  /** The latest rollout of `namespace/name`; NOT_FOUND when it has none (its spec has no `update` block). */
+  async rollout(namespace: string, name: string): Promise<NonNullable<ReplyOf<typeof DescribeDeployment>['rollout']>> {
+    const { rollout } = await this.controlPlane.send(DescribeDeployment, { namespace, name });
+    if (!rollout) throw new PlatoError(ErrorCode.NotFound, `deployment ${namespace}/${name} has no rollout (its spec has no update block)`, { kind: 'rollout', namespace, name });
+    return rollout;
+  }
+
+  /** Pauses, resumes or promotes the rollout of `namespace/name`. */
+  changeRollout(action: 'pause' | 'resume' | 'promote', namespace: string, name: string, idempotencyKey: string | undefined): Promise<CommandReply> {
+    const command = { commandId: commandIdOf(idempotencyKey), namespace, name };
+    if (action === 'pause') return this.controlPlane.send(PauseRollout, command);
+    if (action === 'resume') return this.controlPlane.send(ResumeRollout, command);
+    return this.controlPlane.send(PromoteRollout, command);
+  }
+
+  /** Brings back an earlier version of `namespace/name` as a new version (the body may name it, and a revision). */
+  undo(namespace: string, name: string, body: unknown, idempotencyKey: string | undefined): Promise<CommandReply> {
+    const document = body === undefined || body === null || body === '' ? {} : documentOfBody(body);
+    const { toVersion, ifRevision } = parseOrThrow(UndoRequest, document, 'undo request');
+    return this.controlPlane.send(UndoRollout, { commandId: commandIdOf(idempotencyKey), namespace, name, toVersion, ifRevision });
   }
 
   /** Describes `namespace/name`: its spec, its allocations, and why replicas are not placed. */

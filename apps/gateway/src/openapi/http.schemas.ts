@@ -1,4 +1,5 @@
 import {
+  AllocationDescription,
   AllocationView,
   CommandAccepted,
   DeploymentDescription,
@@ -11,7 +12,9 @@ import {
   ListDeployments,
   ListNodes,
   NodeView,
+  RolloutView,
   ScaleDeployment,
+  UndoRollout,
   StreamHistory,
   parseDurationMs,
 } from '@plato/contracts';
@@ -45,6 +48,9 @@ export const ConflictResponse = ErrorResponse.extend({
 
 /** The body of `POST …/scale`: the ScaleDeployment command without what the path and server give. */
 export const ScaleRequest = ScaleDeployment.schema.pick({ replicas: true, ifRevision: true });
+
+/** The body of `POST …/rollout/undo`: the version to bring back (default: the newest stable one before the current) and a revision to hold to. */
+export const UndoRequest = UndoRollout.schema.pick({ toVersion: true, ifRevision: true });
 
 /** A non-negative integer in a query string. */
 export const RevisionQueryValue = z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number);
@@ -106,6 +112,8 @@ export const HealthResponse = z.strictObject({ status: z.enum(['ok', 'degraded']
 export const openApiComponents = {
   DeploymentSpecInput: { schema: DeploymentSpec, io: 'input' },
   ScaleRequest: { schema: ScaleRequest, io: 'input' },
+  UndoRequest: { schema: UndoRequest, io: 'input' },
+  RolloutView: { schema: RolloutView, io: 'output' },
   DeploymentSpec: { schema: DeploymentSpec, io: 'output' },
   CommandAccepted: { schema: CommandAccepted, io: 'output' },
   DeploymentView: { schema: DeploymentView, io: 'output' },
@@ -116,6 +124,7 @@ export const openApiComponents = {
   NodeList: { schema: ListNodes.reply, io: 'output' },
   AllocationView: { schema: AllocationView, io: 'output' },
   AllocationList: { schema: ListAllocations.reply, io: 'output' },
+  AllocationDescription: { schema: AllocationDescription, io: 'output' },
   HistoryEntry: { schema: HistoryEntry, io: 'output' },
   StreamHistory: { schema: StreamHistory.reply, io: 'output' },
   LiveEvent: { schema: LiveEvent, io: 'output' },

@@ -11,7 +11,7 @@ const unplaced: Unplaced = {
 };
 
 function planOf(parts: Partial<Plan> = {}): Plan {
-  return { basedOn: 7, createdAt: 0, placements: [], stops: [], unplaced: [], recoveries: [], degraded: [], delayed: [], ...parts };
+  return { basedOn: 7, createdAt: 0, placements: [], stops: [], unplaced: [], recoveries: [], degraded: [], delayed: [], rollouts: [], ...parts };
 }
 
 function view(blocked: Record<string, RecordedBlockage> = {}, degraded: Record<string, RecordedDegraded> = {}): BlockageView {
@@ -23,6 +23,13 @@ function view(blocked: Record<string, RecordedBlockage> = {}, degraded: Record<s
 }
 
 describe('worthSubmitting', () => {
+  it('sends a plan that only ends a rollout, once', () => {
+    const rollouts = [{ namespace: 'default', deployment: 'web', version: 2, outcome: 'completed' as const }];
+    expect(worthSubmitting(planOf({ rollouts }), view(), undefined)).toBe(true);
+    expect(worthSubmitting(planOf({ rollouts }), view(), unplacedSignature([], [], rollouts))).toBe(false);
+    expect(worthSubmitting(planOf(), view(), unplacedSignature([], [], rollouts))).toBe(false);
+  });
+
   const crashLoop = { namespace: 'default', deployment: 'web', version: 1, reason: 'slot 0 failed 3 times or more within 1h; last failure: exit code 3 on node n1', failing: [0], givenUp: [] };
 
   it('sends a plan that recovers a lost allocation, and one whose degraded state differs from the recorded one', () => {

@@ -1,4 +1,4 @@
-import type { Degraded, Plan, Unplaced } from '@plato/scheduling';
+import type { Degraded, Plan, RolloutEnd, Unplaced } from '@plato/scheduling';
 
 /** A deployment's blockage as the log last recorded it (DeploymentPlacementBlocked). */
 export interface RecordedBlockage {
@@ -22,30 +22,31 @@ export interface BlockageView {
 }
 
 /**
- * The unplaced and degraded parts of a plan as one comparable string, in deployment order: what
- * the log would record of them (version, count and summary; version and reason per deployment).
+ * The unplaced, degraded and rollout-ending parts of a plan as one comparable string, in
+ * deployment order: what the log would record of them (version, count and summary; version and
+ * reason; version and outcome, per deployment).
  */
-export function unplacedSignature(unplaced: readonly Unplaced[], degraded: readonly Degraded[] = []): string {
+export function unplacedSignature(unplaced: readonly Unplaced[], degraded: readonly Degraded[] = [], rollouts: readonly RolloutEnd[] = []): string {
+  const byDeployment = (a: readonly unknown[], b: readonly unknown[]) => (`${String(a[0])}/${String(a[1])}` < `${String(b[0])}/${String(b[1])}` ? -1 : 1);
   return JSON.stringify([
-    [...unplaced]
-      .map((u) => [u.namespace, u.deployment, u.version, u.count, u.summary] as const)
-      .sort((a, b) => (a[0] + '/' + a[1] < b[0] + '/' + b[1] ? -1 : 1)),
-    [...degraded].map((d) => [d.namespace, d.deployment, d.version, d.reason] as const).sort((a, b) => (a[0] + '/' + a[1] < b[0] + '/' + b[1] ? -1 : 1)),
+    [...unplaced].map((u) => [u.namespace, u.deployment, u.version, u.count, u.summary] as const).sort(byDeployment),
+    [...degraded].map((d) => [d.namespace, d.deployment, d.version, d.reason] as const).sort(byDeployment),
+    [...rollouts].map((r) => [r.namespace, r.deployment, r.version, r.outcome] as const).sort(byDeployment),
   ]);
 }
 
 /**
  * Whether a plan is worth sending to the state-server: it places, stops or recovers something, or
- * what it could not place or finds degraded differs from what the log already records (a new or
- * changed blockage or degraded state, or a recorded one that is gone). `lastSent` is the
- * {@link unplacedSignature} of the last plan this leader had accepted; a plan of only such
- * differences equal to it is not sent again, so a difference the state-server chose not to
- * record is not resubmitted on every tick.
+ * ends a rollout, or what it could not place or finds degraded differs from what the log already
+ * records (a new or changed blockage or degraded state, or a recorded one that is gone).
+ * `lastSent` is the {@link unplacedSignature} of the last plan this leader had accepted; a plan of
+ * only such differences equal to it is not sent again, so a difference the state-server chose not
+ * to record is not resubmitted on every tick.
  */
 export function worthSubmitting(plan: Plan, view: BlockageView, lastSent: string | undefined): boolean {
   if (plan.placements.length > 0 || plan.stops.length > 0 || plan.recoveries.length > 0) return true;
-  if (!blockagesDiffer(plan.unplaced, view) && !degradedDiffer(plan.degraded, view)) return false;
-  return unplacedSignature(plan.unplaced, plan.degraded) !== lastSent;
+  if (!blockagesDiffer(plan.unplaced, view) && !degradedDiffer(plan.degraded, view) && plan.rollouts.length === 0) return false;
+  return unplacedSignature(plan.unplaced, plan.degraded, plan.rollouts) !== lastSent;
 }
 
 function degradedDiffer(degraded: readonly Degraded[], view: BlockageView): boolean {

@@ -58,9 +58,10 @@ export interface PlanningStats {
  * plan with `plan()` and submits it with `SubmitPlan`.
  *
  * - Planning runs after events that can change a plan (debounced; see {@link changesPlanningInput};
- *   while a node drains, after every allocation change, since a replacement that starts serving
- *   lets the drain move the next), when a reschedule delay or a drain deadline is due,
- *   on a periodic tick, and when leadership is gained;
+ *   while a node drains, after every allocation change, and after every change of an allocation
+ *   of a deployment rolling out, since a replacement that starts serving lets the drain or the
+ *   rollout move the next), when a reschedule delay, a drain deadline or a rollout's wake time
+ *   (`Plan.wakeAt`) is due, on a periodic tick, and when leadership is gained;
  *   one pass at a time, so at most one plan is in flight. A plan larger than one request is sent
  *   as several parts ({@link planParts}), back to back, without planning again between them.
  * - It never plans from a projection behind what it knows the log holds: at start it waits for
@@ -109,7 +110,10 @@ export class PlanningLoop {
         this.projection.apply(event);
         const caughtUp = this.behind && this.projection.position >= this.waitFor;
         if (caughtUp) this.behind = false;
-        if (!caughtUp && allocation !== undefined && !changesPlanningInput(before, this.projection.allocation(allocation)) && !this.projection.anyDraining) return;
+        const after = allocation === undefined ? undefined : this.projection.allocation(allocation);
+        if (!caughtUp && allocation !== undefined && !changesPlanningInput(before, after) && !this.projection.anyDraining && !(after && this.projection.rollingOut(after.placement.namespace, after.placement.deployment))) {
+          return;
+        }
         if (this.options.leadership.isLeader()) this.trigger(this.options.debounceMs);
       },
       { fromPosition: 'start' },
@@ -204,7 +208,7 @@ export class PlanningLoop {
       const reply = await request(this.options.nc, SubmitPlan, { commandId, plan: payloadOf(result) }, { timeoutMs: this.options.submitTimeoutMs ?? 5_000 });
       this.waitFor = Math.max(this.waitFor, reply.position);
       this.repeatedConflicts = 0;
-      this.lastSent = unplacedSignature(result.unplaced, result.degraded);
+      this.lastSent = unplacedSignature(result.unplaced, result.degraded, result.rollouts);
       this.counts.applied += 1;
       this.counts.placed += reply.placed;
       this.logger.info({ ...summary, commandId, position: reply.position, placed: reply.placed, stopped: reply.stopped }, 'plan applied');
@@ -229,9 +233,14 @@ export class PlanningLoop {
     }
   }
 
-  /** Plans again when the first replacement held back by its reschedule delay is due, or a drain's deadline passes. */
+  /**
+   * Plans again when the first replacement held back by its reschedule delay is due, a drain's
+   * deadline passes, or a rollout's verdict changes with time (a replica reaching min_healthy_time,
+   * a deadline).
+   */
   private wakeForDelayed(result: Plan, now: number): void {
     const deadlines = this.projection.drains().flatMap((drain) => (drain.deadline !== undefined && drain.deadline > now ? [drain.deadline] : []));
+    if (result.wakeAt !== undefined) deadlines.push(result.wakeAt);
     if (result.delayed.length === 0 && deadlines.length === 0) return;
     const due = Math.min(...result.delayed.map((slot) => slot.until), ...deadlines);
     clearTimeout(this.wake);
@@ -260,5 +269,6 @@ function payloadOf(result: Plan): RequestOf<typeof SubmitPlan>['plan'] {
     unplaced: result.unplaced.map((u) => ({ ...u, reasons: u.reasons.map((r) => ({ ...r })) })),
     recoveries: result.recoveries.map((r) => ({ ...r })),
     degraded: result.degraded.map((d) => ({ ...d, failing: [...d.failing], givenUp: [...d.givenUp] })),
+    rollouts: result.rollouts.map((r) => ({ ...r })),
   };
 }

@@ -13,8 +13,8 @@ export class AllocationCommandHandler {
   ) {}
 
   /**
-   * ReportAllocation: started, exited, failed or stopped. A report that changes nothing writes
-   * nothing; NOT_FOUND for an allocation never placed; CONFLICT when the allocation lives on
+   * ReportAllocation: what the agent observed (started, exited, failed, stopped, unknown, a health
+   * verdict) or began (pulling, starting, stopping). A report that changes nothing writes nothing; NOT_FOUND for an allocation never placed; CONFLICT when the allocation lives on
    * another node than the reporter's (its stream is found through the projection, so the
    * Allocation aggregate itself refuses the reporter). An allocation never moves, so a node the
    * projection already knows is final; only an allocation it does not hold yet waits for it to

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ContractViolation,
+  Streams,
   streamTokenPattern,
+  type DescribeAllocation,
   type DescribeDeployment,
   type GetDeployment,
   type GetNode,
@@ -12,8 +14,10 @@ import {
   type ReplyOf,
   type StreamHistory,
 } from '@plato/contracts';
-import { DeploymentNotFound, NodeNotFound } from '@plato/domain';
+import { AllocationNotFound, DeploymentNotFound, NodeNotFound, allocationTimeline } from '@plato/domain';
 import { EventStore } from '@plato/event-store';
+import { Clock } from '../clock/clock.port.js';
+import { rolloutViewOf } from '../rollout/rollout.view.js';
 import { ClusterReadModel } from './cluster.read-model.js';
 
 /**
@@ -25,6 +29,7 @@ export class ClusterQueryHandler {
   constructor(
     @Inject(ClusterReadModel) private readonly readModel: ClusterReadModel,
     @Inject(EventStore) private readonly store: EventStore,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /** GetDeployment: one deployment, deleted ones included; NOT_FOUND if it never existed. */
@@ -39,11 +44,16 @@ export class ClusterQueryHandler {
     return { items: (await this.readModel.caughtUp()).deployments.list(query.namespace) };
   }
 
-  /** DescribeDeployment: a deployment with every allocation it had and its placement; NOT_FOUND if it never existed. */
+  /**
+   * DescribeDeployment: a deployment with every allocation it had, its placement and its latest
+   * rollout counted now; NOT_FOUND if it never existed.
+   */
   async describeDeployment(query: ParsedRequestOf<typeof DescribeDeployment>): Promise<ReplyOf<typeof DescribeDeployment>> {
-    const description = (await this.readModel.caughtUp()).describe(query.namespace, query.name);
+    const projection = await this.readModel.caughtUp();
+    const description = projection.describe(query.namespace, query.name);
     if (!description) throw new DeploymentNotFound(query.namespace, query.name);
-    return description;
+    const rollout = rolloutViewOf(projection, query.namespace, query.name, this.clock.now());
+    return rollout ? { ...description, rollout } : description;
   }
 
   /** ListNodes: every registered node, by id, with what is allocated on it. */
@@ -61,6 +71,18 @@ export class ClusterQueryHandler {
   /** ListAllocations: allocations filtered by namespace, deployment and node; ended ones only when asked. */
   async listAllocations(query: ParsedRequestOf<typeof ListAllocations>): Promise<ReplyOf<typeof ListAllocations>> {
     return { items: (await this.readModel.caughtUp()).allocationList(query) };
+  }
+
+  /**
+   * DescribeAllocation: the allocation's view from the projection and its timeline folded from its
+   * stream, up to the event the view holds, so both tell the same moment; NOT_FOUND if it was
+   * never placed, or not on the node the query names.
+   */
+  async describeAllocation(query: ParsedRequestOf<typeof DescribeAllocation>): Promise<ReplyOf<typeof DescribeAllocation>> {
+    const allocation = (await this.readModel.caughtUp()).allocationView(query.allocId);
+    if (!allocation || (query.nodeId !== undefined && allocation.nodeId !== query.nodeId)) throw new AllocationNotFound(query.allocId);
+    const events = await this.store.readStream(Streams.allocation(allocation.nodeId, allocation.allocId));
+    return { allocation, timeline: allocationTimeline(events.filter((event) => event.position <= allocation.revision)) };
   }
 
   /** StreamHistory: every event of one stream, in order (an unknown stream has none). */

@@ -21,7 +21,8 @@ export interface StreamCommand<C> {
   readonly commandId: string;
   /**
    * When set, the aggregate's revision — the position of the last event of the decider's own
-   * kinds on the stream, 0 when none — must equal it, or WrongExpectedRevision. Events other
+   * kinds on the stream that count for its revision (`countsForRevision`), 0 when none — must
+   * equal it, or WrongExpectedRevision. Events other
    * writers keep on the same stream (a deployment's placement blockage) do not move it, so the
    * revision a client read from a view stays valid until the aggregate itself changes.
    */
@@ -70,6 +71,7 @@ export class AggregateCommandRunner {
   /** Executes one command on one stream through `decider`. */
   async execute<S, C, E extends DecidedEvent>(decider: AggregateDecider<S, C, E>, request: StreamCommand<C>): Promise<CommandAccepted> {
     const { stream, commandId, ifRevision } = request;
+    const countsForRevision = (event: RecordedEvent): boolean => decider.isEvent(event) && (decider.countsForRevision ?? decider.isEvent)(event);
     for (let attempt = 1; ; attempt++) {
       const recorded = attempt === 1 && request.knownEmpty ? [] : await this.store.readStream(stream);
       const revision = recorded.at(-1)?.position ?? 0;
@@ -80,7 +82,7 @@ export class AggregateCommandRunner {
       for (const event of recorded) {
         if (!decider.isEvent(event)) continue;
         state = decider.evolve(state, event);
-        ownRevision = event.position;
+        if (countsForRevision(event)) ownRevision = event.position;
       }
       if (ifRevision !== undefined && ifRevision !== ownRevision) throw new WrongExpectedRevision(stream, ifRevision, ownRevision);
       const events = decider.decide(state, request.command);
@@ -98,7 +100,7 @@ export class AggregateCommandRunner {
         };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision) || attempt >= maxAttempts) throw error;
-        const conflicts = ifRevision !== undefined ? decider.isEvent : request.conflictsWith;
+        const conflicts = ifRevision !== undefined ? countsForRevision : request.conflictsWith;
         if (conflicts) {
           const since = await this.store.readStream(stream, { fromRevision: revision });
           const conflicting = since.filter(conflicts);

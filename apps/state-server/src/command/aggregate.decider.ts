@@ -10,6 +10,7 @@ import {
   evolveNode,
   isAllocationEvent,
   isDeploymentEvent,
+  isDeploymentSpecEvent,
   isNodeEvent,
   type AllocationCommand,
   type AllocationEvent,
@@ -35,6 +36,11 @@ export interface DecidedEvent {
 export interface AggregateDecider<S, C, E extends DecidedEvent> {
   readonly initialState: S;
   isEvent(event: DecidedEvent): event is E;
+  /**
+   * The events whose position is the aggregate's revision (default: all of {@link isEvent}): what
+   * `ifRevision` is checked against and what a conditional command conflicts with.
+   */
+  countsForRevision?(event: DecidedEvent): boolean;
   evolve(state: S, event: E): S;
   decide(state: S, command: C): readonly E[];
 }
@@ -43,6 +49,7 @@ export interface AggregateDecider<S, C, E extends DecidedEvent> {
 export const deploymentDecider: AggregateDecider<DeploymentState, DeploymentCommand, DeploymentEvent> = {
   initialState: absentDeployment,
   isEvent: isDeploymentEvent,
+  countsForRevision: isDeploymentSpecEvent,
   evolve,
   decide,
 };

@@ -32,14 +32,16 @@ export class DeploymentPlanQueryHandler {
     const projection = await this.readModel.caughtUp();
     const { state, revision } = projection.deployments.stateOf(spec.namespace, spec.name);
     const apply = previewApply(state, spec);
-    const preview = previewDeployment(projection.snapshot(), deploymentInfoOf(spec.namespace, spec.name, apply.next), this.clock.now());
+    const now = this.clock.now();
+    const preview = previewDeployment(projection.snapshot(), deploymentInfoOf(spec.namespace, spec.name, apply.next, now), now);
+    const inPlace = apply.change === 'new-version' && apply.next.status !== 'absent' && apply.next.compatible.includes(apply.fromVersion);
     return {
       namespace: spec.namespace,
       name: spec.name,
       revision,
       position: preview.basedOn,
       change: apply.change,
-      update: updateOf[apply.change],
+      update: inPlace ? 'in-place' : updateOf[apply.change],
       fromVersion: apply.fromVersion,
       version: apply.version,
       replicas: { from: state.status === 'live' ? state.spec.replicas : 0, to: spec.replicas },
@@ -54,7 +56,29 @@ export class DeploymentPlanQueryHandler {
   }
 }
 
-function deploymentInfoOf(namespace: string, name: string, state: DeploymentState): DeploymentInfo {
+/** The deployment as the apply would leave it, as the scheduler would read it; a rollout it starts starts `now`. */
+function deploymentInfoOf(namespace: string, name: string, state: DeploymentState, now: number): DeploymentInfo {
   if (state.status === 'absent') throw new PlatoError(ErrorCode.Internal, `an apply left deployment ${namespace}/${name} absent`);
-  return { namespace, name, version: state.version, spec: state.spec, deleted: state.status === 'deleted' };
+  const { rollout } = state;
+  return {
+    namespace,
+    name,
+    version: state.version,
+    spec: state.spec,
+    deleted: state.status === 'deleted',
+    compatible: state.compatible,
+    ...(rollout
+      ? {
+          rollout: {
+            version: rollout.version,
+            ...(rollout.from !== undefined ? { from: rollout.from } : {}),
+            status: rollout.status,
+            promoted: rollout.promoted,
+            startedAt: now,
+            since: now,
+            progressSince: now,
+          },
+        }
+      : {}),
+  };
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Streams, type ParsedRequestOf, type ReplyOf, type SubmitPlan } from '@plato/contracts';
 import type { AllocationCommand } from '@plato/domain';
 import { AggregateCommandRunner, type CommandAccepted, type StreamCommand } from '../command/aggregate-command.runner.js';
-import { allocationDecider } from '../command/aggregate.decider.js';
+import { allocationDecider, deploymentDecider } from '../command/aggregate.decider.js';
 import { ClusterReadModel } from '../cluster/cluster.read-model.js';
 import { mapBounded } from '../concurrency/bounded.map.js';
 import { KeyedSerialQueue } from '../concurrency/keyed-serial.queue.js';
@@ -25,7 +25,10 @@ const appendsInFlight = 256;
  * - `AllocationStopRequested` per stop;
  * - `AllocationRecovered` per recovery (a lost allocation kept on its node that came back);
  * - then `DeploymentPlacementBlocked` / `DeploymentPlacementUnblocked` and `DeploymentDegraded` /
- *   `DeploymentRestored` on deployment streams.
+ *   `DeploymentRestored` on deployment streams;
+ * - then `RolloutCompleted` or `RolloutFailed` per rollout the plan ends, decided by the Deployment
+ *   aggregate: a failed rollout with `auto_revert` brings the last stable version back in the same
+ *   append (`DeploymentSpecApplied` with `revertOf`, and its own `RolloutStarted`).
  *
  * Every event records the plan's command id; each stream's message id is `<commandId>:<allocId>`
  * (or `:<stream>`), since JetStream deduplicates message ids across the log. Each placement is its
@@ -92,6 +95,12 @@ export class PlanApplier {
       const stream = Streams.deployment(namespace, name);
       const degradeId = `${commandId}:health`;
       placement.push(await this.runner.execute(placementDecider, { stream, command, commandId: degradeId, messageId: `${degradeId}:${stream}` }));
+    }
+    for (const { namespace, name, version, outcome, reason } of check.rolloutEnds) {
+      const stream = Streams.deployment(namespace, name);
+      const rolloutId = `${commandId}:rollout`;
+      const command = outcome === 'completed' ? { type: 'CompleteRollout' as const, version } : { type: 'FailRollout' as const, version, reason: reason ?? 'the scheduler found it failed' };
+      placement.push(await this.runner.execute(deploymentDecider, { stream, command, commandId: rolloutId, messageId: `${rolloutId}:${stream}` }));
     }
     const positions = [...placed, ...stopped, ...placement].flatMap((reply) => reply.events.map((event) => event.position));
     return {

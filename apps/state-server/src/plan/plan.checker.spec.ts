@@ -30,7 +30,7 @@ const placed = (allocId: string, nodeId: string, index: number) => {
   const { resources: _resources, ...rest } = placement(allocId, nodeId, index);
   return { ...rest, spec: web, basedOn: 1 };
 };
-const plan = (input: Partial<PlanPayload>): PlanPayload => ({ basedOn: 3, createdAt: 0, placements: [], stops: [], unplaced: [], recoveries: [], degraded: [], ...input });
+const plan = (input: Partial<PlanPayload>): PlanPayload => ({ basedOn: 3, createdAt: 0, placements: [], stops: [], unplaced: [], recoveries: [], degraded: [], rollouts: [], ...input });
 const unplaced = (count: number, summary = '2 nodes: insufficient memory') => ({
   namespace: 'default',
   deployment: 'web',
@@ -43,7 +43,7 @@ const unplaced = (count: number, summary = '2 nodes: insufficient memory') => ({
 describe('checkPlan', () => {
   it('accepts placements that fit, carrying the current spec and the plan position', () => {
     const check = checkPlan(cluster(base), plan({ placements: [placement('a1', 'n1', 0), placement('a2', 'n2', 1)] }));
-    expect(check).toEqual({ ok: true, placements: [{ ...placed('a1', 'n1', 0), basedOn: 3 }, { ...placed('a2', 'n2', 1), basedOn: 3 }], stops: [], recoveries: [], blocks: [], unblocks: [], degrades: [], restores: [] });
+    expect(check).toEqual({ ok: true, placements: [{ ...placed('a1', 'n1', 0), basedOn: 3 }, { ...placed('a2', 'n2', 1), basedOn: 3 }], stops: [], recoveries: [], blocks: [], unblocks: [], degrades: [], restores: [], rolloutEnds: [] });
   });
 
   it('counts earlier placements of the plan against a node and names the node that lacks room', () => {

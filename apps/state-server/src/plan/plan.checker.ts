@@ -48,9 +48,20 @@ export interface PlannedDegraded {
   readonly givenUp: number[];
 }
 
+/** A rollout the plan ends: completed, or failed and why. */
+export interface PlannedRolloutEnd {
+  readonly namespace: string;
+  readonly name: string;
+  readonly version: number;
+  readonly outcome: 'completed' | 'failed';
+  readonly reason?: string;
+}
+
 /** What an accepted plan writes: each item is one command on one stream. */
 export interface AcceptedPlan {
   readonly ok: true;
+  /** Rollouts of deployments' current versions that the plan ends (the Deployment aggregate decides whether it still can). */
+  readonly rolloutEnds: PlannedRolloutEnd[];
   readonly recoveries: PlannedRecovery[];
   readonly degrades: PlannedDegraded[];
   /** Degraded deployments the plan no longer finds degraded. */
@@ -88,7 +99,7 @@ export type PlanCheckView = Pick<ClusterProjection, 'deployments' | 'nodeState' 
  * - a recovery names an allocation that is not lost on that node, or wanted stopped, or of an old
  *   version, or its node is not registered or still lost, or lacks room for it;
  * - a deployment would run more live allocations (wanted running, not ended) of its current version
- *   than its replicas: live + this plan's placements and recoveries − this plan's stops of such
+ *   (or a version compatible with it) than its replicas: live + this plan's placements and recoveries − this plan's stops of such
  *   allocations. This is the guard against two schedulers placing the same replicas from the same
  *   snapshot.
  *
@@ -101,6 +112,8 @@ export type PlanCheckView = Pick<ClusterProjection, 'deployments' | 'nodeState' 
  * - a `degraded` entry of a deployment's current version is written when it differs (version or
  *   reason) from the recorded one; a degraded deployment the plan does not list is restored. A
  *   plan sent in parts carries the same list in each.
+ * - a `rollouts` entry of a deployment's current version is passed on to be decided by the
+ *   Deployment aggregate (which ends only a rollout still running); other entries are ignored.
  */
 export function checkPlan(view: PlanCheckView, plan: PlanPayload): PlanCheck {
   const reasons: PlanRefusalReason[] = [];
@@ -118,8 +131,7 @@ export function checkPlan(view: PlanCheckView, plan: PlanPayload): PlanCheck {
     if (allocation.desired !== 'run' || terminalAllocationStatuses.has(allocation.status)) continue;
     const p = allocation.placement;
     freed.set(p.nodeId, add(freed.get(p.nodeId), p.spec.resources));
-    const current = view.deployments.get(p.namespace, p.deployment);
-    if (current && p.version === current.version) increment(stoppedLive, keyOf(p.namespace, p.deployment));
+    if (runsCurrentVersion(view, p.namespace, p.deployment, p.version)) increment(stoppedLive, keyOf(p.namespace, p.deployment));
   }
 
   const room = new Map<string, ResourceAmount>();
@@ -188,7 +200,7 @@ export function checkPlan(view: PlanCheckView, plan: PlanPayload): PlanCheck {
     let failed: string | undefined;
     if (!allocation || !p || p.nodeId !== nodeId) failed = `allocation ${allocId} to recover is not on node ${nodeId}`;
     else if (allocation.status !== 'lost' || allocation.desired !== 'run') failed = `allocation ${allocId} to recover is ${allocation.status} and desired ${allocation.desired}, not lost and wanted`;
-    else if (!current || current.deleted || current.version !== p.version) failed = `allocation ${allocId} to recover runs version ${p.version}, not the current version of ${deployment}`;
+    else if (!current || current.deleted || !runsCurrentVersion(view, p.namespace, p.deployment, p.version)) failed = `allocation ${allocId} to recover runs version ${p.version}, not the current version of ${deployment}`;
     else if (!node || node.liveness !== 'ready') failed = `node ${nodeId} of allocation ${allocId} to recover is ${node ? node.liveness : 'not registered'}`;
     else {
       const need = p.spec.resources;
@@ -207,7 +219,7 @@ export function checkPlan(view: PlanCheckView, plan: PlanPayload): PlanCheck {
     const key = keyOf(namespace, name);
     const live = view
       .allocationList({ namespace, deployment: name })
-      .filter((a) => a.version === version && a.desired === 'run' && !terminalAllocationStatuses.has(a.status)).length;
+      .filter((a) => (a.version === version || runsCurrentVersion(view, namespace, name, a.version)) && a.desired === 'run' && !terminalAllocationStatuses.has(a.status)).length;
     return live + (placedFor.get(key) ?? 0) - (stoppedLive.get(key) ?? 0);
   };
   for (const [key, count] of placedFor) {
@@ -259,7 +271,19 @@ export function checkPlan(view: PlanCheckView, plan: PlanPayload): PlanCheck {
     if (degradedKeys.has(keyOf(deployment.namespace, deployment.name)) || !view.degradedOf(deployment.namespace, deployment.name)) continue;
     restores.push({ namespace: deployment.namespace, name: deployment.name, version: deployment.version });
   }
-  return { ok: true, placements, stops, recoveries, blocks, unblocks, degrades, restores };
+  const rolloutEnds: PlannedRolloutEnd[] = [];
+  for (const entry of plan.rollouts) {
+    const current = view.deployments.get(entry.namespace, entry.deployment);
+    if (!current || current.deleted || current.version !== entry.version) continue;
+    rolloutEnds.push({ namespace: entry.namespace, name: entry.deployment, version: entry.version, outcome: entry.outcome, ...(entry.reason !== undefined ? { reason: entry.reason } : {}) });
+  }
+  return { ok: true, placements, stops, recoveries, blocks, unblocks, degrades, restores, rolloutEnds };
+}
+
+/** Whether an allocation of `version` runs the deployment's current workload: its current version, or one compatible with it. */
+function runsCurrentVersion(view: PlanCheckView, namespace: string, name: string, version: number): boolean {
+  const { state } = view.deployments.stateOf(namespace, name);
+  return state.status === 'live' && (state.version === version || state.compatible.includes(version));
 }
 
 function keyOf(namespace: string, name: string): string {

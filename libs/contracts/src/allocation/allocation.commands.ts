@@ -5,14 +5,19 @@ import { HealthStatus } from '../deployment/health-check.schema.js';
 import { defineCommand, defineQuery } from '../message.js';
 import { NodeCapacity, NodeId, Runtime } from '../node/node.schema.js';
 import { Subjects } from '../subjects.js';
-import { AllocationId, AllocationStatus, DesiredStatus, ContainerExit, PublishedPort, StopReason } from './allocation.schema.js';
+import { AllocationId, AllocationPhase, AllocationStatus, ContainerExit, DesiredStatus, PublishedPort, StopReason } from './allocation.schema.js';
 
 /**
  * What an agent observed of one allocation on its node. `healthy`/`unhealthy` are the outcome of
  * the spec's health check on the container `containerId`; one about a container the allocation no
- * longer runs changes nothing.
+ * longer runs changes nothing. `pulling`, `starting` and `stopping` are steps the agent began
+ * (fetching the image, starting the container, stopping it on request); they change the
+ * allocation's phase, never its status.
  */
 export const AllocationReport = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('pulling'), image: z.string().min(1), reason: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('starting'), containerId: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('stopping'), containerId: z.string().min(1) }),
   z.strictObject({ kind: z.literal('started'), containerId: z.string().min(1), ports: z.array(PublishedPort).default([]) }),
   ContainerExit.extend({ kind: z.literal('exited') }),
   z.strictObject({ kind: z.literal('failed'), reason: z.string().min(1) }),
@@ -49,6 +54,9 @@ export const AllocationView = z.strictObject({
   resources: NodeCapacity,
   desired: DesiredStatus,
   status: AllocationStatus,
+  state: z
+    .strictObject({ phase: AllocationPhase, since: z.string(), reason: z.string().optional(), exitCode: z.int().optional() })
+    .describe('where the allocation is in its life (finer than `status`), since when, and why; `exitCode` while `exited`'),
   stopReason: StopReason.optional(),
   exitCode: z.int().optional(),
   failure: z.string().optional(),
@@ -78,4 +86,38 @@ export const ListAllocations = defineQuery(
     includeTerminal: z.boolean().default(false),
   }),
   z.strictObject({ items: z.array(AllocationView) }),
+);
+
+/**
+ * One step of an allocation's life: the phase it entered, when (`at`, the event's time), at which
+ * log position, through which event, and why.
+ */
+export const AllocationTransition = z.strictObject({
+  phase: AllocationPhase,
+  at: z.string(),
+  position: z.int().min(1),
+  event: z.string(),
+  reason: z.string().optional(),
+  exitCode: z.int().optional(),
+});
+/** One step of an allocation's life. */
+export type AllocationTransition = z.output<typeof AllocationTransition>;
+
+/** An allocation with its timeline, oldest step first. */
+export const AllocationDescription = z.strictObject({
+  allocation: AllocationView,
+  timeline: z.array(AllocationTransition),
+});
+/** An allocation with its timeline. */
+export type AllocationDescription = z.output<typeof AllocationDescription>;
+
+/**
+ * Describes one allocation, ended ones included: its view and every phase it went through.
+ * `nodeId`, when given, must be the allocation's node. NOT_FOUND when it was never placed (there).
+ */
+export const DescribeAllocation = defineQuery(
+  Subjects.query.allocationDescribe,
+  1,
+  z.strictObject({ allocId: AllocationId, nodeId: NodeId.optional() }),
+  AllocationDescription,
 );

@@ -27,6 +27,24 @@ export const AllocationPlaced = defineEvent(
 /** The control plane wants the allocation stopped (desired `stop`), and why. */
 export const AllocationStopRequested = defineEvent('AllocationStopRequested', 1, z.strictObject({ reason: StopReason }));
 
+/**
+ * The agent began fetching the allocation's image because the runtime does not hold it (an LXD
+ * image imported from the image cache; Docker never fetches). `reason` says from where. Phase
+ * `pulling`; the status does not change.
+ */
+export const AllocationPullBegan = defineEvent(
+  'AllocationPullBegan',
+  1,
+  z.strictObject({ image: z.string().min(1), reason: z.string().min(1) }),
+);
+
+/**
+ * The agent is starting the container `containerId`: just created, or exited and started again by
+ * the restart policy. Phase `starting` until `AllocationStarted` (or `AllocationFailed`); the
+ * status does not change.
+ */
+export const AllocationStartBegan = defineEvent('AllocationStartBegan', 1, z.strictObject({ containerId: z.string().min(1) }));
+
 /** The agent started the allocation's container. */
 export const AllocationStarted = defineEvent(
   'AllocationStarted',
@@ -66,6 +84,13 @@ export const AllocationHealthy = defineEvent('AllocationHealthy', 1, z.strictObj
  * `AllocationExited` (willRestart) and `AllocationStarted` follow.
  */
 export const AllocationUnhealthy = defineEvent('AllocationUnhealthy', 1, z.strictObject({ reason: z.string().min(1) }));
+
+/**
+ * The agent began stopping the container `containerId` because the allocation's stop was
+ * requested (SIGTERM, SIGKILL after its timeout, then removal). Phase `stopping` until
+ * `AllocationStopped`; the status does not change.
+ */
+export const AllocationStopBegan = defineEvent('AllocationStopBegan', 1, z.strictObject({ containerId: z.string().min(1) }));
 
 /** The agent stopped and removed the container after a stop request; terminal. */
 export const AllocationStopped = defineEvent('AllocationStopped', 1, z.strictObject({}));

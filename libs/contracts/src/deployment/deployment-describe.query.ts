@@ -5,6 +5,7 @@ import { FailedCheck } from '../plan/plan.commands.js';
 import { Subjects } from '../subjects.js';
 import { ObjectName } from './deployment-spec.schema.js';
 import { DeploymentView } from './deployment.commands.js';
+import { RolloutView } from './rollout.commands.js';
 
 /** A deployment with its allocations and, when some replicas cannot be placed, why. */
 export const DeploymentDescription = z.strictObject({
@@ -20,6 +21,11 @@ export const DeploymentDescription = z.strictObject({
     .strictObject({ version: z.int(), reason: z.string(), failing: z.array(z.int()), givenUp: z.array(z.int()), since: z.string() })
     .optional()
     .describe('present while replicas of the current version keep failing (DeploymentDegraded)'),
+  rollout: RolloutView.optional().describe('the latest rollout, when the deployment has had one'),
+  compatible: z
+    .array(z.int().min(1))
+    .default([])
+    .describe('earlier versions whose allocations run what the current version would, and count as current'),
 });
 /** A deployment with its allocations and placement. */
 export type DeploymentDescription = z.output<typeof DeploymentDescription>;

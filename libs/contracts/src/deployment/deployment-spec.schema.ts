@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationMs, HealthCheckSpec } from './health-check.schema.js';
+import { DurationMs, HealthCheckSpec, formatDurationMs } from './health-check.schema.js';
 
 /** A DNS-label-like name: lower-case letters, digits and `-`, at most 63 characters. */
 export const ObjectName = z
@@ -107,14 +107,48 @@ export const RescheduleSpec = z
 /** A complete reschedule policy (durations in milliseconds). */
 export type RescheduleSpec = z.output<typeof RescheduleSpec>;
 
+/** The defaults of a deployment's `update` block, in milliseconds where a duration (documented in docs/spec.md). */
+export const updateDefaults = {
+  maxParallel: 1,
+  minHealthyTimeMs: 10_000,
+  healthyDeadlineMs: 300_000,
+  progressDeadlineMs: 600_000,
+  canary: 0,
+  autoRevert: true,
+  order: 'stop-first',
+} as const;
+
 /**
- * How a new version replaces the running one (Nomad's update block): `max_parallel` replicas at a
- * time, each batch once the new replicas serve (run, and pass the health check when there is one).
- * Without it, a new version replaces every replica at once.
+ * How a new version replaces the running one (Nomad's update block): a *rollout*. `max_parallel`
+ * replicas are replaced at a time, the next batch once the new ones serve — run, pass the health
+ * check when there is one — for `min_healthy_time` without a break. A new replica that does not
+ * within `healthy_deadline` of its placement, or a rollout that makes no progress for
+ * `progress_deadline` (0: never), fails the rollout; with `auto_revert` the last stable version
+ * comes back as a new version. `canary` new replicas are first placed beside the old ones and the
+ * rollout waits for `plato rollout promote`. `order` says whether an old replica stops before its
+ * replacement is placed (`stop-first`) or after the replacement serves (`start-first`, which needs
+ * room for both). Without it, a new version replaces every replica at once.
  */
-export const UpdateSpec = z.strictObject({
-  max_parallel: z.int().min(1).max(10_000).default(1).describe('replicas replaced at once: at most this many not serving'),
-});
+export const UpdateSpec = z
+  .strictObject({
+    max_parallel: z.int().min(1).max(10_000).default(updateDefaults.maxParallel).describe('replicas replaced at once: at most this many not serving'),
+    min_healthy_time: DurationMs(0, 3_600_000).default(updateDefaults.minHealthyTimeMs).describe('how long a new replica must serve without a break to count'),
+    healthy_deadline: DurationMs(1_000, 86_400_000).default(updateDefaults.healthyDeadlineMs).describe('a new replica not counted by then fails the rollout'),
+    progress_deadline: DurationMs(0, 86_400_000).default(updateDefaults.progressDeadlineMs).describe('a rollout with no replica counted for this long fails; 0 never'),
+    canary: z.int().min(0).max(10_000).default(updateDefaults.canary).describe('new replicas placed beside the old ones, then wait for promotion'),
+    auto_revert: z.boolean().default(updateDefaults.autoRevert).describe('a failed rollout brings the last stable version back'),
+    order: z.enum(['stop-first', 'start-first']).default(updateDefaults.order).describe('stop an old replica before its replacement is placed, or after it serves'),
+  })
+  .superRefine((update, ctx) => {
+    if (update.healthy_deadline <= update.min_healthy_time) {
+      ctx.addIssue({ code: 'custom', path: ['healthy_deadline'], message: `must be longer than min_healthy_time (${formatDurationMs(update.min_healthy_time)}), got ${formatDurationMs(update.healthy_deadline)}` });
+    }
+    if (update.progress_deadline !== 0 && update.progress_deadline < update.healthy_deadline) {
+      ctx.addIssue({ code: 'custom', path: ['progress_deadline'], message: `must be 0 or at least healthy_deadline (${formatDurationMs(update.healthy_deadline)}), got ${formatDurationMs(update.progress_deadline)}` });
+    }
+  });
+/** A complete update block (durations in milliseconds). */
+export type UpdateSpec = z.output<typeof UpdateSpec>;
 
 /** How a drain moves the deployment's replicas off a node (Nomad's migrate block). */
 export const MigrateSpec = z.strictObject({
@@ -157,7 +191,7 @@ export const DeploymentSpec = z
       interval: rescheduleDefaults.intervalMs,
       attempts: rescheduleDefaults.attempts,
     }),
-    update: UpdateSpec.optional().describe('roll a new version out max_parallel replicas at a time; all at once without it'),
+    update: UpdateSpec.optional().describe('roll a new version out max_parallel replicas at a time (a rollout); all at once without it'),
     migrate: MigrateSpec.default({ max_parallel: 1 }),
     health: HealthCheckSpec.optional().describe('a check the agent runs against each running container'),
   })

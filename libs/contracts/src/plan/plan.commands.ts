@@ -29,6 +29,17 @@ export const DegradedDeployment = z.strictObject({
   givenUp: z.array(z.int().min(0)),
 });
 
+/** The end of a rollout the plan finds: `completed`, or `failed` and why (see `RolloutCompleted`, `RolloutFailed`). */
+export const RolloutOutcome = z.strictObject({
+  namespace: ObjectName,
+  deployment: ObjectName,
+  version: z.int().min(1),
+  outcome: z.enum(['completed', 'failed']),
+  reason: z.string().min(1).optional().describe('why it failed'),
+});
+/** The end of a rollout a plan finds. */
+export type RolloutOutcome = z.output<typeof RolloutOutcome>;
+
 /** A scheduler's plan: new allocations, stops, and what it could not place — data, not actions. */
 export const PlanPayload = z.strictObject({
   basedOn: z.int().min(0),
@@ -48,6 +59,7 @@ export const PlanPayload = z.strictObject({
   unplaced: z.array(UnplacedReplicas),
   recoveries: z.array(z.strictObject({ allocId: AllocationId, nodeId: NodeId })).default([]).describe('lost allocations on a node that came back, kept'),
   degraded: z.array(DegradedDeployment).default([]).describe('every deployment the plan finds degraded'),
+  rollouts: z.array(RolloutOutcome).default([]).describe('rollouts the plan finds completed or failed'),
 });
 /** A scheduler's plan. */
 export type PlanPayload = z.output<typeof PlanPayload>;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { DeploymentSpec } from '@plato/contracts';
 import {
   absentAllocation,
@@ -7,8 +8,10 @@ import {
   AllocationNotFound,
   AllocationNotOnNode,
   type AllocationCommand,
+  type AllocationEvent,
   type AllocationState,
 } from './allocation.aggregate.js';
+import { allocationTimeline } from './allocation.timeline.js';
 
 const placement = {
   allocId: 'a1',
@@ -136,8 +139,164 @@ describe('Allocation aggregate', () => {
     expect(() => decideAllocation(placed, report({ kind: 'stopped' }, 'n2'))).toThrow(AllocationNotOnNode);
   });
 
+  it("follows the agent's steps as phases, each written once, without touching the status", () => {
+    expect(placed).toMatchObject({ phase: { name: 'placed', reason: 'version 1, slot 0, on node n1' } });
+    const pulling = run(placed, report({ kind: 'pulling', image: 'plato/busybox:latest', reason: 'importing from the cache' }));
+    expect(pulling).toMatchObject({ status: 'pending', phase: { name: 'pulling', reason: 'importing from the cache' } });
+    expect(decideAllocation(pulling, report({ kind: 'pulling', image: 'plato/busybox:latest', reason: 'again' }))).toEqual([]);
+    const starting = run(pulling, report({ kind: 'starting', containerId: 'c1' }));
+    expect(starting).toMatchObject({ status: 'pending', phase: { name: 'starting', containerId: 'c1' } });
+    expect(decideAllocation(starting, report({ kind: 'starting', containerId: 'c1' }))).toEqual([]);
+    const running = run(starting, report({ kind: 'started', containerId: 'c1', ports: [] }));
+    expect(running).toMatchObject({ status: 'running', phase: { name: 'running' } });
+    expect(decideAllocation(running, report({ kind: 'starting', containerId: 'c1' }))).toEqual([]);
+    const healthy = run(running, report({ kind: 'healthy', containerId: 'c1' }));
+    expect(healthy).toMatchObject({ phase: { name: 'healthy', reason: 'health check passed' } });
+
+    const exited = run(healthy, report({ kind: 'exited', exitCode: 137, willRestart: true }));
+    expect(exited).toMatchObject({ status: 'pending', phase: { name: 'exited', exitCode: 137, reason: 'exit code 137, restarting' } });
+    const restarting = run(exited, report({ kind: 'starting', containerId: 'c1' }));
+    expect(restarting).toMatchObject({ status: 'pending', phase: { name: 'starting' } });
+
+    const again = run(restarting, report({ kind: 'started', containerId: 'c1', ports: [] }));
+    expect(decideAllocation(again, report({ kind: 'stopping', containerId: 'c1' }))).toEqual([]);
+    const stopRequested = run(again, { type: 'StopAllocation', reason: 'deleted' });
+    expect(stopRequested).toMatchObject({ desired: 'stop', phase: { name: 'running' } });
+    const stopping = run(stopRequested, report({ kind: 'stopping', containerId: 'c1' }));
+    expect(stopping).toMatchObject({ status: 'running', phase: { name: 'stopping', reason: 'stop requested: deleted' } });
+    expect(decideAllocation(stopping, report({ kind: 'stopping', containerId: 'c1' }))).toEqual([]);
+    expect(run(stopping, report({ kind: 'healthy', containerId: 'c1' }))).toMatchObject({ health: 'healthy', phase: { name: 'stopping' } });
+    const stopped = run(stopping, report({ kind: 'stopped' }));
+    expect(stopped).toMatchObject({ status: 'complete', phase: { name: 'stopped', reason: 'stopped on request: deleted' } });
+    for (const step of [
+      { kind: 'pulling', image: 'plato/busybox:latest', reason: 'late' },
+      { kind: 'starting', containerId: 'c2' },
+      { kind: 'stopping', containerId: 'c1' },
+    ] as const) {
+      expect(decideAllocation(stopped, report(step))).toEqual([]);
+    }
+  });
+
+  it('phases the ends: failed, lost, unknown when the node came back', () => {
+    expect(run(placed, report({ kind: 'failed', reason: 'no such image' }))).toMatchObject({ phase: { name: 'failed', reason: 'no such image' } });
+    const lost = run(placed, { type: 'MarkAllocationLost', nodeId: 'n1' });
+    expect(lost).toMatchObject({ phase: { name: 'lost', reason: 'node n1 was lost' } });
+    expect(decideAllocation(lost, report({ kind: 'starting', containerId: 'c1' }))).toEqual([]);
+    expect(run(lost, { type: 'RecoverAllocation', nodeId: 'n1' })).toMatchObject({ status: 'unknown', phase: { name: 'unknown' } });
+    expect(run(placed, report({ kind: 'exited', exitCode: 0, willRestart: false }))).toMatchObject({ status: 'complete', phase: { name: 'exited', exitCode: 0 } });
+  });
+
   it('names its stream', () => {
     expect(allocationIdOf('alloc.n1.a1')).toEqual({ nodeId: 'n1', allocId: 'a1' });
     expect(allocationIdOf('deployment.default.web')).toBeUndefined();
+  });
+});
+
+const container = fc.constantFrom('c1', 'c2');
+
+/** Every command the aggregate took before the agent reported its steps. */
+const coarseCommand: fc.Arbitrary<AllocationCommand> = fc.oneof(
+  fc.constant<AllocationCommand>({ type: 'PlaceAllocation', placement }),
+  fc.constantFrom('deleted' as const, 'scaled-down' as const).map((reason): AllocationCommand => ({ type: 'StopAllocation', reason })),
+  fc.constant<AllocationCommand>({ type: 'MarkAllocationLost', nodeId: 'n1' }),
+  fc.constant<AllocationCommand>({ type: 'RecoverAllocation', nodeId: 'n1' }),
+  container.map((containerId) =>
+    report({ kind: 'started', containerId, ports: [{ container: 8080, host: containerId === 'c1' ? 32768 : 32769, hostIp: '127.0.0.1', protocol: 'tcp' }] }),
+  ),
+  fc.record({ exitCode: fc.constantFrom(0, 1, 137), willRestart: fc.boolean() }).map((r) => report({ kind: 'exited', ...r })),
+  fc.constantFrom('no such image', 'port taken').map((reason) => report({ kind: 'failed', reason })),
+  fc.constant(report({ kind: 'stopped' })),
+  fc.constant(report({ kind: 'unknown', reason: 'docker does not answer' })),
+  container.map((containerId) => report({ kind: 'healthy', containerId })),
+  container.map((containerId) => report({ kind: 'unhealthy', containerId, reason: '3 checks failed' })),
+);
+
+/** The steps an agent began: they move the phase only. */
+const stepReport: fc.Arbitrary<AllocationCommand> = fc.oneof(
+  fc.constant(report({ kind: 'pulling', image: 'plato/busybox:latest', reason: 'importing from the image cache' })),
+  container.map((containerId) => report({ kind: 'starting', containerId })),
+  container.map((containerId) => report({ kind: 'stopping', containerId })),
+);
+
+/** Command sequences, most of them starting with the placement so that reports have something to act on. */
+const sequences = (maxLength: number) =>
+  fc.tuple(fc.boolean(), fc.array(fc.oneof(coarseCommand, stepReport), { maxLength })).map(([place, rest]) =>
+    place || rest.length === 0 ? [{ type: 'PlaceAllocation' as const, placement }, ...rest] : rest,
+  );
+
+const isStep = (command: AllocationCommand) =>
+  command.type === 'ReportAllocation' && ['pulling', 'starting', 'stopping'].includes(command.report.kind);
+
+/** An allocation's state without its phase: everything the scheduler, the plan checker and the agent read. */
+function coarse(state: AllocationState): Omit<AllocationState, 'phase'> {
+  if (state.status === 'absent') return state;
+  const { phase: _phase, ...rest } = state;
+  return rest;
+}
+
+function decided(state: AllocationState, command: AllocationCommand): AllocationEvent[] | 'refused' {
+  try {
+    return decideAllocation(state, command);
+  } catch {
+    return 'refused';
+  }
+}
+
+describe('Allocation phases (properties)', () => {
+  it('never change what the coarse fold decides and folds: any commands with steps interleaved give the same status, events and refusals as without them', () => {
+    fc.assert(
+      fc.property(sequences(40), (sequence) => {
+        let withSteps: AllocationState = absentAllocation;
+        let without: AllocationState = absentAllocation;
+        for (const command of sequence) {
+          const outcome = decided(withSteps, command);
+          if (outcome !== 'refused') withSteps = replayAllocation(outcome, withSteps);
+          if (isStep(command)) {
+            if (outcome !== 'refused') expect(outcome.every((event) => event.type.endsWith('Began'))).toBe(true);
+          } else {
+            const reference = decided(without, command);
+            expect(outcome).toEqual(reference);
+            if (reference !== 'refused') without = replayAllocation(reference, without);
+          }
+          expect(coarse(withSteps)).toEqual(coarse(without));
+        }
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('a report decided again on its outcome decides nothing', () => {
+    fc.assert(
+      fc.property(sequences(30), stepReport, (history, step) => {
+        let state: AllocationState = absentAllocation;
+        for (const command of history) {
+          const outcome = decided(state, command);
+          if (outcome !== 'refused') state = replayAllocation(outcome, state);
+        }
+        const first = decided(state, step);
+        if (first === 'refused') return;
+        expect(decided(replayAllocation(first, state), step)).toEqual([]);
+      }),
+    );
+  });
+
+  it('the timeline of a log ends in the phase its fold holds, at most one entry per event and none for a stop request', () => {
+    fc.assert(
+      fc.property(sequences(40), (sequence) => {
+        let state: AllocationState = absentAllocation;
+        const log: AllocationEvent[] = [];
+        for (const command of sequence) {
+          const outcome = decided(state, command);
+          if (outcome === 'refused') continue;
+          log.push(...outcome);
+          state = replayAllocation(outcome, state);
+        }
+        const timeline = allocationTimeline(log.map((event, i) => ({ stream: 'alloc.n1.a1', ...event, position: i + 1 })));
+        if (state.status === 'absent') return expect(timeline).toEqual([]);
+        expect(timeline.at(-1)?.phase).toBe(state.phase.name);
+        expect(timeline.length).toBeLessThanOrEqual(log.filter((event) => event.type !== 'AllocationStopRequested').length);
+        expect(timeline.map((t) => t.position)).toEqual([...timeline.map((t) => t.position)].sort((a, b) => a - b));
+      }),
+    );
   });
 });

@@ -2,6 +2,7 @@ import {
   ErrorCode,
   PlatoError,
   isNormalExit,
+  restartNote,
   restartPolicyOf,
   type AllocationReport,
   type AllocationStatus,
@@ -12,8 +13,12 @@ import {
   type AllocationRecovered,
   type AllocationUnhealthy,
   type HealthStatus,
+  type AllocationPhase,
   type AllocationPlaced,
+  type AllocationPullBegan,
+  type AllocationStartBegan,
   type AllocationStarted,
+  type AllocationStopBegan,
   type AllocationStopRequested,
   type AllocationUnknown,
   type PublishedPort,
@@ -26,11 +31,23 @@ export type AllocationPlacement = EventDataOf<typeof AllocationPlaced>;
 export type StopReason = EventDataOf<typeof AllocationStopRequested>['reason'];
 
 /**
+ * A phase an allocation entered (see the contracts' `AllocationPhase`), with why: the reason the
+ * event that began it gives, the exit code of `exited`, the container of `starting`/`running`/`stopping`.
+ */
+export interface AllocationPhaseStep {
+  readonly name: AllocationPhase;
+  readonly reason?: string;
+  readonly exitCode?: number;
+  readonly containerId?: string;
+}
+
+/**
  * What the Allocation aggregate knows of one allocation, folded from `alloc.<nodeId>.<allocId>`:
  * absent, or placed with what the control plane wants (`desired`) and what the agent last
  * reported (`status`, with the container, exit code or failure, the restarts of its container, and
  * the health check's verdict on the running container: `health`, with the last unhealthy
- * `healthReason`).
+ * `healthReason`). `phase` is the finer step of its life beside `status`; no `status` ever depends
+ * on it.
  */
 export type AllocationState =
   | { readonly status: 'absent' }
@@ -50,6 +67,8 @@ export type AllocationState =
       /** The health check's verdict on the current container; absent until the first, reset by every start and end. */
       readonly health?: HealthStatus;
       readonly healthReason?: string;
+      /** Where the allocation is in its life; see {@link allocationPhaseBegunBy}. */
+      readonly phase: AllocationPhaseStep;
     };
 
 /** A placed allocation's state. */
@@ -62,12 +81,15 @@ export const absentAllocation: AllocationState = Object.freeze({ status: 'absent
 export type AllocationEvent =
   | { readonly type: 'AllocationPlaced'; readonly data: AllocationPlacement }
   | { readonly type: 'AllocationStopRequested'; readonly data: EventDataOf<typeof AllocationStopRequested> }
+  | { readonly type: 'AllocationPullBegan'; readonly data: EventDataOf<typeof AllocationPullBegan> }
+  | { readonly type: 'AllocationStartBegan'; readonly data: EventDataOf<typeof AllocationStartBegan> }
   | { readonly type: 'AllocationStarted'; readonly data: EventDataOf<typeof AllocationStarted> }
   | { readonly type: 'AllocationExited'; readonly data: EventDataOf<typeof AllocationExited> }
   | { readonly type: 'AllocationFailed'; readonly data: EventDataOf<typeof AllocationFailed> }
   | { readonly type: 'AllocationUnknown'; readonly data: EventDataOf<typeof AllocationUnknown> }
   | { readonly type: 'AllocationHealthy'; readonly data: Record<string, never> }
   | { readonly type: 'AllocationUnhealthy'; readonly data: EventDataOf<typeof AllocationUnhealthy> }
+  | { readonly type: 'AllocationStopBegan'; readonly data: EventDataOf<typeof AllocationStopBegan> }
   | { readonly type: 'AllocationStopped'; readonly data: Record<string, never> }
   | { readonly type: 'AllocationLost'; readonly data: EventDataOf<typeof AllocationLost> }
   | { readonly type: 'AllocationRecovered'; readonly data: EventDataOf<typeof AllocationRecovered> };
@@ -83,12 +105,15 @@ export type AllocationCommand =
 const allocationEventTypes: ReadonlySet<string> = new Set<AllocationEvent['type']>([
   'AllocationPlaced',
   'AllocationStopRequested',
+  'AllocationPullBegan',
+  'AllocationStartBegan',
   'AllocationStarted',
   'AllocationExited',
   'AllocationFailed',
   'AllocationUnknown',
   'AllocationHealthy',
   'AllocationUnhealthy',
+  'AllocationStopBegan',
   'AllocationStopped',
   'AllocationLost',
   'AllocationRecovered',
@@ -118,8 +143,10 @@ export class AllocationNotOnNode extends PlatoError {
 
 /**
  * Decides what a command changes about one allocation. Pure; reports that change nothing (the
- * same container started again, a second stop, a health verdict it already has) decide no events,
- * so agents may repeat them. A health verdict counts only about the container the allocation runs
+ * same container started again, a second stop, a health verdict it already has, a step the log
+ * already shows the allocation in) decide no events, so agents may repeat them. The steps an agent
+ * began (`pulling`, `starting`, `stopping`) are written only while the allocation has not ended,
+ * `pulling` only while it is wanted running and `stopping` only once its stop was requested. A health verdict counts only about the container the allocation runs
  * now: one about a replaced or stopped container is too late and decides nothing. A lost
  * allocation takes no report (one an agent queued while cut off arrives too late): only the
  * scheduler's `RecoverAllocation`, of a lost allocation still wanted running, brings it back.
@@ -170,7 +197,68 @@ function decideReport(state: PlacedAllocation, report: AllocationReport): Alloca
     case 'unhealthy':
       if (state.status !== 'running' || state.containerId !== report.containerId || state.health === 'unhealthy') return [];
       return [{ type: 'AllocationUnhealthy', data: { reason: report.reason } }];
+    case 'pulling':
+      if (terminalAllocationStatuses.has(state.status) || state.desired === 'stop' || state.phase.name === 'pulling') return [];
+      return [{ type: 'AllocationPullBegan', data: { image: report.image, reason: report.reason } }];
+    case 'starting': {
+      const startingIt = state.phase.name === 'starting' && state.phase.containerId === report.containerId;
+      const runsIt = runningPhases.has(state.phase.name) && state.containerId === report.containerId;
+      if (terminalAllocationStatuses.has(state.status) || startingIt || runsIt) return [];
+      return [{ type: 'AllocationStartBegan', data: { containerId: report.containerId } }];
+    }
+    case 'stopping':
+      if (terminalAllocationStatuses.has(state.status) || state.desired !== 'stop' || state.phase.name === 'stopping') return [];
+      return [{ type: 'AllocationStopBegan', data: { containerId: report.containerId } }];
   }
+}
+
+const runningPhases: ReadonlySet<AllocationPhase> = new Set<AllocationPhase>(['running', 'healthy', 'unhealthy']);
+
+/**
+ * The phase `event` begins for an allocation in `state`, or undefined when it begins none: a stop
+ * request changes what is wanted, not where the allocation is (the agent's `AllocationStopBegan`
+ * does), and a health verdict moves the phase only while the container runs (a late one leaves
+ * `stopping` as it is). Every other event begins a phase, even the one the allocation is in (a new
+ * container started, another exit). Pure; {@link evolveAllocation} keeps its result as `phase`.
+ */
+export function allocationPhaseBegunBy(state: AllocationState, event: AllocationEvent): AllocationPhaseStep | undefined {
+  switch (event.type) {
+    case 'AllocationPlaced':
+      return { name: 'placed', reason: `version ${event.data.version}, slot ${event.data.index}, on node ${event.data.nodeId}` };
+    case 'AllocationStopRequested':
+      return undefined;
+    case 'AllocationPullBegan':
+      return { name: 'pulling', reason: event.data.reason };
+    case 'AllocationStartBegan':
+      return { name: 'starting', containerId: event.data.containerId, reason: `container ${shortId(event.data.containerId)}` };
+    case 'AllocationStarted':
+      return { name: 'running', containerId: event.data.containerId, reason: `container ${shortId(event.data.containerId)}` };
+    case 'AllocationExited':
+      return { name: 'exited', exitCode: event.data.exitCode, reason: `exit code ${event.data.exitCode}${event.data.willRestart ? `, ${restartNote(event.data)}` : ''}` };
+    case 'AllocationFailed':
+    case 'AllocationUnknown':
+      return { name: event.type === 'AllocationFailed' ? 'failed' : 'unknown', reason: event.data.reason };
+    case 'AllocationHealthy':
+      return state.status !== 'absent' && runningPhases.has(state.phase.name) ? { name: 'healthy', reason: 'health check passed' } : undefined;
+    case 'AllocationUnhealthy':
+      return state.status !== 'absent' && runningPhases.has(state.phase.name) ? { name: 'unhealthy', reason: event.data.reason } : undefined;
+    case 'AllocationStopBegan':
+      return { name: 'stopping', containerId: event.data.containerId, reason: `stop requested${stopReasonOf(state)}` };
+    case 'AllocationStopped':
+      return { name: 'stopped', reason: `stopped on request${stopReasonOf(state)}` };
+    case 'AllocationLost':
+      return { name: 'lost', reason: `node ${event.data.nodeId} was lost` };
+    case 'AllocationRecovered':
+      return { name: 'unknown', reason: `node ${event.data.nodeId} came back; waiting for the agent to report the container` };
+  }
+}
+
+function stopReasonOf(state: AllocationState): string {
+  return state.status !== 'absent' && state.stopReason !== undefined ? `: ${state.stopReason}` : '';
+}
+
+function shortId(containerId: string): string {
+  return containerId.slice(0, 12);
 }
 
 /** The status after an exit: `pending` when restarted, else `complete` for a normal exit code (0 or one of the policy's `normal_exit_codes`), `failed` otherwise. */
@@ -183,12 +271,25 @@ const noHealth = { health: undefined, healthReason: undefined } as const;
 
 /**
  * Applies one event to an allocation's state. Pure, total, never throws. A start (a new container,
- * or the same one seen again) and every end forget the health verdict: it is about one run.
+ * or the same one seen again) and every end forget the health verdict: it is about one run. The
+ * `phase` follows {@link allocationPhaseBegunBy}; the steps an agent began (`AllocationPullBegan`,
+ * `AllocationStartBegan`, `AllocationStopBegan`) change nothing else.
  */
 export function evolveAllocation(state: AllocationState, event: AllocationEvent): AllocationState {
-  if (event.type === 'AllocationPlaced') return { status: 'pending', placement: event.data, desired: 'run', ports: [] };
+  const next = evolveStatus(state, event);
+  if (next.status === 'absent') return next;
+  const phase = allocationPhaseBegunBy(state, event);
+  return phase ? { ...next, phase } : next;
+}
+
+function evolveStatus(state: AllocationState, event: AllocationEvent): AllocationState {
+  if (event.type === 'AllocationPlaced') return { status: 'pending', placement: event.data, desired: 'run', ports: [], phase: { name: 'placed' } };
   if (state.status === 'absent') return state;
   switch (event.type) {
+    case 'AllocationPullBegan':
+    case 'AllocationStartBegan':
+    case 'AllocationStopBegan':
+      return state;
     case 'AllocationStopRequested':
       return { ...state, desired: 'stop', stopReason: event.data.reason };
     case 'AllocationStarted':

@@ -92,13 +92,37 @@ describe('ClusterProjection', () => {
       ['alloc.n1.a1', 'AllocationExited', { exitCode: 3, willRestart: true, attempt: 1, delayMs: 1_000 }],
     ]);
     const view = () => p.allocationList({ nodeId: 'n1', includeTerminal: true })[0]!;
-    expect(view()).toMatchObject({ status: 'pending', exitCode: 3, restarts: 1, restartDelayMs: 1_000 });
+    expect(view()).toMatchObject({ status: 'pending', exitCode: 3, restarts: 1, restartDelayMs: 1_000, state: { reason: 'exit code 3, restarting after 1s (attempt 1)' } });
     feed(p, [['alloc.n1.a1', 'AllocationStarted', { containerId: 'c1', ports: [] }]]);
     expect(view()).toMatchObject({ status: 'running', restarts: 1 });
     expect(view().restartDelayMs).toBeUndefined();
     feed(p, [['alloc.n1.a1', 'AllocationFailed', { reason }]]);
     expect(view()).toMatchObject({ status: 'failed', failure: reason, restarts: 1 });
     expect(p.snapshot().deployments[0]?.failures).toEqual([{ allocId: 'a1', index: 0, nodeId: 'n1', version: 1, at: 7_000, cause: reason }]);
+  });
+
+  it('shows the phase with since when it began, which a late health verdict or a stop request does not move', () => {
+    const p = new ClusterProjection();
+    feed(p, [
+      ['node.n1', 'NodeRegistered', nodeFacts('n1')],
+      ['alloc.n1.a1', 'AllocationPlaced', placed('a1', 'n1', 0)],
+      ['alloc.n1.a1', 'AllocationStartBegan', { containerId: 'c1' }],
+    ]);
+    const at = (seconds: number) => new Date(seconds * 1000).toISOString();
+    expect(p.allocationView('a1')).toMatchObject({ status: 'pending', state: { phase: 'starting', since: at(3), reason: 'container c1' } });
+    feed(p, [
+      ['alloc.n1.a1', 'AllocationStarted', { containerId: 'c1', ports: [] }],
+      ['alloc.n1.a1', 'AllocationStopRequested', { reason: 'deleted' }],
+    ]);
+    expect(p.allocationView('a1')?.state).toEqual({ phase: 'running', since: at(4), reason: 'container c1' });
+    feed(p, [
+      ['alloc.n1.a1', 'AllocationStopBegan', { containerId: 'c1' }],
+      ['alloc.n1.a1', 'AllocationHealthy', {}],
+    ]);
+    expect(p.allocationView('a1')).toMatchObject({ status: 'running', state: { phase: 'stopping', since: at(6), reason: 'stop requested: deleted' } });
+    feed(p, [['alloc.n1.a1', 'AllocationExited', { exitCode: 143, willRestart: false }]]);
+    expect(p.allocationView('a1')?.state).toEqual({ phase: 'exited', since: at(8), reason: 'exit code 143', exitCode: 143 });
+    expect(p.allocationView('a2')).toBeUndefined();
   });
 
   it('shows why a deployment is blocked until it is unblocked', () => {

@@ -2,6 +2,7 @@ import type { AllocationView, DeploymentDescription, DeploymentSpec, NodeView } 
 import {
   absentAllocation,
   allocationIdOf,
+  allocationPhaseBegunBy,
   evolveAllocation,
   isAllocationEvent,
   nodeIdOf,
@@ -9,6 +10,7 @@ import {
   type PlacedAllocation,
 } from '../allocation/allocation.aggregate.js';
 import { DeploymentsProjection, deploymentIdOf, type ProjectedEvent } from '../deployment/deployments.projection.js';
+import type { RolloutState } from '../deployment/deployment.state.js';
 import { absentNode, evolveNode, isNodeEvent, type NodeState } from '../node/node.aggregate.js';
 
 /** CPU in millicores and memory in MiB. */
@@ -47,6 +49,12 @@ export interface ClusterSnapshotData {
     readonly status: 'pending' | 'running' | 'unknown' | 'complete' | 'failed' | 'lost';
     /** The health check's verdict on the running container, absent until the first. */
     readonly health?: 'healthy' | 'unhealthy';
+    /** When it was placed (ms since the epoch). */
+    readonly placedAt: number;
+    /** While it serves (runs, and passes its health check if its spec has one): since when (ms). */
+    readonly servingSince?: number;
+    /** When an earlier serving span first lasted its spec's `update.min_healthy_time` (ms), if one did. */
+    readonly provenAt?: number;
   }[];
   readonly deployments: readonly {
     readonly namespace: string;
@@ -56,7 +64,19 @@ export interface ClusterSnapshotData {
     readonly deleted: boolean;
     /** The deployment's latest failures (its allocations ending `failed` while wanted), oldest first. */
     readonly failures: readonly AllocationFailure[];
+    /** Earlier versions that run the same workload as the current one (their allocations are kept as they are). */
+    readonly compatible: readonly number[];
+    /** The latest rollout, with its times. */
+    readonly rollout?: RolloutTimes & Omit<RolloutState, 'reason' | 'revertTo' | 'afterFailureOf'>;
   }[];
+}
+
+/** When a rollout started, reached its status, and last made a user-visible start (started, resumed, promoted): ms since the epoch. */
+export interface RolloutTimes {
+  readonly startedAt: number;
+  readonly since: number;
+  /** The progress deadline counts from here, or from the last replica that proved healthy. */
+  readonly progressSince: number;
 }
 
 /**
@@ -98,6 +118,14 @@ interface AllocationEntry {
   updatedAt: string;
   /** When the health verdict in `state.health` was written. */
   healthSince?: string;
+  /** When the phase in `state.phase` began. */
+  phaseSince: string;
+  /** `placedAt` in ms since the epoch. */
+  placedAtMs: number;
+  /** While it serves: since when (ms). */
+  servingSince?: number;
+  /** When a serving span first lasted `update.min_healthy_time` (ms). */
+  provenAt?: number;
 }
 
 interface PlacementEntry {
@@ -127,6 +155,7 @@ export class ClusterProjection {
   private readonly failures = new Map<string, AllocationFailure[]>();
   private readonly degradedByKey = new Map<string, DegradedEntry>();
   private readonly draining = new Set<string>();
+  private readonly rolloutTimes = new Map<string, RolloutTimes>();
   private lastPosition = 0;
 
   /** The position of the last event applied, 0 before the first. */
@@ -154,7 +183,8 @@ export class ClusterProjection {
     const allocId = allocationIdOf(event.stream);
     if (allocId !== undefined && isAllocationEvent(event)) {
       const entry = this.allocations.get(allocId.allocId);
-      const next = evolveAllocation(entry?.state ?? absentAllocation, event);
+      const before = entry?.state ?? absentAllocation;
+      const next = evolveAllocation(before, event);
       if (next.status === 'absent') return;
       if (!entry) {
         index(this.byNode, next.placement.nodeId, allocId.allocId);
@@ -162,18 +192,24 @@ export class ClusterProjection {
       }
       if (next.status === 'failed' && entry?.state.status !== 'failed' && next.desired === 'run') this.recordFailure(allocId.allocId, next, at);
       const healthSince = next.health === undefined ? undefined : next.health === entry?.state.health ? entry.healthSince : at;
+      const atMs = event.created?.getTime() ?? 0;
+      const serving = servingTimes(entry, next, atMs);
       this.allocations.set(allocId.allocId, {
         state: next,
         revision: event.position,
         placedAt: entry?.placedAt ?? at,
         updatedAt: at,
         ...(healthSince !== undefined ? { healthSince } : {}),
+        phaseSince: allocationPhaseBegunBy(before, event) || !entry ? at : entry.phaseSince,
+        placedAtMs: entry?.placedAtMs ?? atMs,
+        ...serving,
       });
       return;
     }
     const deployment = deploymentIdOf(event.stream);
     if (deployment === undefined) return;
     const key = `${deployment.namespace}/${deployment.name}`;
+    this.foldRolloutTimes(key, event.type, event.created?.getTime() ?? 0);
     if (event.type === 'DeploymentPlacementBlocked') {
       const data = event.data as PlacementEntry;
       this.placements.set(key, { version: data.version, missing: data.missing, summary: data.summary, reasons: data.reasons });
@@ -186,6 +222,19 @@ export class ClusterProjection {
     } else if (event.type === 'DeploymentRestored' || event.type === 'DeploymentDeleted') {
       this.degradedByKey.delete(key);
     }
+  }
+
+  private foldRolloutTimes(key: string, type: string, at: number): void {
+    const times = this.rolloutTimes.get(key);
+    if (type === 'RolloutStarted') this.rolloutTimes.set(key, { startedAt: at, since: at, progressSince: at });
+    else if (!times) return;
+    else if (type === 'RolloutResumed' || type === 'RolloutPromoted') this.rolloutTimes.set(key, { ...times, since: at, progressSince: at });
+    else if (type === 'RolloutPaused' || type === 'RolloutCompleted' || type === 'RolloutFailed') this.rolloutTimes.set(key, { ...times, since: at });
+  }
+
+  /** When the deployment's latest rollout started, reached its status, and last made a fresh start; undefined without one. */
+  rolloutTimesOf(namespace: string, name: string): RolloutTimes | undefined {
+    return this.rolloutTimes.get(`${namespace}/${name}`);
   }
 
   private recordFailure(allocId: string, state: PlacedAllocation, at: string): void {
@@ -209,6 +258,12 @@ export class ClusterProjection {
       const deadline = this.nodes.get(nodeId)?.state.drain?.deadline;
       return deadline !== undefined ? { nodeId, deadline: Date.parse(deadline) } : { nodeId };
     });
+  }
+
+  /** Whether the deployment's current version has a rollout running (constant time; for the scheduler's per-event trigger). */
+  rollingOut(namespace: string, name: string): boolean {
+    const { state } = this.deployments.stateOf(namespace, name);
+    return state.status === 'live' && state.rollout?.version === state.version && state.rollout.status === 'running';
   }
 
   /** The deployment's degraded state as last recorded, undefined when it is not degraded. */
@@ -267,6 +322,12 @@ export class ClusterProjection {
     return this.allocations.get(allocId)?.state;
   }
 
+  /** One allocation as queries show them, ended ones included; undefined if never placed. */
+  allocationView(allocId: string): AllocationView | undefined {
+    const entry = this.allocations.get(allocId);
+    return entry ? toAllocationView(allocId, entry) : undefined;
+  }
+
   /** Allocations as queries show them, filtered; ended ones only with `includeTerminal`. */
   allocationList(filter: { namespace?: string; deployment?: string; nodeId?: string; includeTerminal?: boolean } = {}): AllocationView[] {
     let ids: Iterable<string>;
@@ -295,8 +356,10 @@ export class ClusterProjection {
     if (!deployment) return undefined;
     const placement = this.placements.get(`${namespace}/${name}`);
     const degraded = this.degradedByKey.get(`${namespace}/${name}`);
+    const { state } = this.deployments.stateOf(namespace, name);
     return {
       deployment,
+      compatible: state.status === 'absent' ? [] : [...state.compatible],
       allocations: this.allocationList({ namespace, deployment: name, includeTerminal: true }),
       placement: placement
         ? { blocked: true, missing: placement.missing, summary: placement.summary, reasons: placement.reasons }
@@ -332,21 +395,9 @@ export class ClusterProjection {
         ...(state.drain?.status === 'draining' ? { draining: state.drain.deadline !== undefined ? { deadline: Date.parse(state.drain.deadline) } : {} } : {}),
       }));
     const allocations: ClusterSnapshotData['allocations'][number][] = [];
-    for (const [id, { state }] of this.allocations) {
-      if (state.desired === 'stop' && terminalAllocationStatuses.has(state.status)) continue;
-      const p = state.placement;
-      allocations.push({
-        id,
-        nodeId: p.nodeId,
-        namespace: p.namespace,
-        deployment: p.deployment,
-        version: p.version,
-        index: p.index,
-        resources: p.spec.resources,
-        desired: state.desired,
-        status: state.status,
-        ...(state.health !== undefined ? { health: state.health } : {}),
-      });
+    for (const [id, entry] of this.allocations) {
+      if (entry.state.desired === 'stop' && terminalAllocationStatuses.has(entry.state.status)) continue;
+      allocations.push(snapshotAllocation(id, entry));
     }
     const deployments = this.deploymentStates();
     return { position: this.lastPosition, nodes, allocations, deployments };
@@ -354,16 +405,103 @@ export class ClusterProjection {
 
   private deploymentStates(): ClusterSnapshotData['deployments'][number][] {
     const result: ClusterSnapshotData['deployments'][number][] = [];
-    for (const view of this.deployments.all()) {
-      const failures = this.failures.get(`${view.namespace}/${view.name}`) ?? [];
-      result.push({ namespace: view.namespace, name: view.name, version: view.version, spec: view.spec, deleted: view.deleted, failures });
-    }
+    for (const view of this.deployments.all()) result.push(this.deploymentInfo(view));
     return result;
+  }
+
+  private deploymentInfo(view: { namespace: string; name: string; version: number; spec: DeploymentSpec; deleted: boolean }): ClusterSnapshotData['deployments'][number] {
+    const key = `${view.namespace}/${view.name}`;
+    const failures = this.failures.get(key) ?? [];
+    const { state } = this.deployments.stateOf(view.namespace, view.name);
+    const compatible = state.status === 'absent' ? [] : state.compatible;
+    const rollout = state.status === 'absent' ? undefined : state.rollout;
+    const times = this.rolloutTimes.get(key);
+    return {
+      namespace: view.namespace,
+      name: view.name,
+      version: view.version,
+      spec: view.spec,
+      deleted: view.deleted,
+      failures,
+      compatible,
+      ...(rollout && times ? { rollout: rolloutInfo(rollout, times) } : {}),
+    };
+  }
+
+  /**
+   * One deployment and its allocations as {@link snapshot} holds them (the allocations wanted or
+   * not yet ended); undefined when it never existed. What a query about one deployment's rollout
+   * or plan reads, without a snapshot of the whole cluster.
+   */
+  deploymentSnapshot(namespace: string, name: string): { deployment: ClusterSnapshotData['deployments'][number]; allocations: ClusterSnapshotData['allocations'] } | undefined {
+    const view = this.deployments.get(namespace, name);
+    if (!view) return undefined;
+    const allocations: ClusterSnapshotData['allocations'][number][] = [];
+    for (const id of this.byDeployment.get(`${namespace}/${name}`) ?? []) {
+      const entry = this.allocations.get(id)!;
+      const { state } = entry;
+      if (state.desired === 'stop' && terminalAllocationStatuses.has(state.status)) continue;
+      allocations.push(snapshotAllocation(id, entry));
+    }
+    return { deployment: this.deploymentInfo(view), allocations };
   }
 
   private entriesOn(nodeId: string): AllocationEntry[] {
     return [...(this.byNode.get(nodeId) ?? [])].map((id) => this.allocations.get(id)!);
   }
+}
+
+function snapshotAllocation(id: string, entry: AllocationEntry): ClusterSnapshotData['allocations'][number] {
+  const { state } = entry;
+  const p = state.placement;
+  return {
+    id,
+    nodeId: p.nodeId,
+    namespace: p.namespace,
+    deployment: p.deployment,
+    version: p.version,
+    index: p.index,
+    resources: p.spec.resources,
+    desired: state.desired,
+    status: state.status,
+    ...(state.health !== undefined ? { health: state.health } : {}),
+    placedAt: entry.placedAtMs,
+    ...(entry.servingSince !== undefined ? { servingSince: entry.servingSince } : {}),
+    ...(entry.provenAt !== undefined ? { provenAt: entry.provenAt } : {}),
+  };
+}
+
+function rolloutInfo(rollout: RolloutState, times: RolloutTimes): NonNullable<ClusterSnapshotData['deployments'][number]['rollout']> {
+  return {
+    version: rollout.version,
+    ...(rollout.from !== undefined ? { from: rollout.from } : {}),
+    ...(rollout.revertOf !== undefined ? { revertOf: rollout.revertOf } : {}),
+    status: rollout.status,
+    promoted: rollout.promoted,
+    ...times,
+  };
+}
+
+/** Whether an allocation serves: it runs and, if its spec has a health check, passes it. */
+function serves(state: PlacedAllocation): boolean {
+  return state.status === 'running' && (state.placement.spec.health === undefined || state.health === 'healthy');
+}
+
+/**
+ * The serving times of an allocation after an event at `at` (ms): a span starts when it begins to
+ * serve; when a span ends having lasted its spec's `update.min_healthy_time`, the allocation is
+ * proven from the moment the span reached it (kept for good, as Nomad keeps a deployment's healthy
+ * verdict). A span still running is judged by the scheduler at its own `now`.
+ */
+function servingTimes(entry: AllocationEntry | undefined, next: PlacedAllocation, at: number): Pick<AllocationEntry, 'servingSince' | 'provenAt'> {
+  const since = entry?.servingSince;
+  let provenAt = entry?.provenAt;
+  if (serves(next)) return { servingSince: since ?? at, ...(provenAt !== undefined ? { provenAt } : {}) };
+  if (since !== undefined && provenAt === undefined) {
+    const minHealthy = next.placement.spec.update?.min_healthy_time ?? 0;
+    if (at - since >= minHealthy) provenAt = since + minHealthy;
+  }
+  return provenAt !== undefined ? { provenAt } : {};
 }
 
 function holdsResources(state: PlacedAllocation): boolean {
@@ -391,6 +529,12 @@ function toAllocationView(allocId: string, entry: AllocationEntry): AllocationVi
     resources: p.spec.resources,
     desired: state.desired,
     status: state.status,
+    state: {
+      phase: state.phase.name,
+      since: entry.phaseSince,
+      ...(state.phase.reason !== undefined ? { reason: state.phase.reason } : {}),
+      ...(state.phase.exitCode !== undefined ? { exitCode: state.phase.exitCode } : {}),
+    },
     ...(state.stopReason !== undefined ? { stopReason: state.stopReason } : {}),
     ...(state.exitCode !== undefined ? { exitCode: state.exitCode } : {}),
     ...(state.failure !== undefined ? { failure: state.failure } : {}),

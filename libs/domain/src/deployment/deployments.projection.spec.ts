@@ -31,7 +31,7 @@ describe('DeploymentsProjection', () => {
     const projection = new DeploymentsProjection();
     projection.apply({ stream: 'deployment.default.web', type: 'DeploymentSpecApplied', data: { version: 1, spec: spec('web') }, position: 1 });
     projection.apply({ stream: 'deployment.default.web', type: 'DeploymentPlacementBlocked', data: {}, position: 2 });
-    expect(projection.stateOf('default', 'web')).toEqual({ state: { status: 'live', version: 1, spec: spec('web') }, revision: 1 });
+    expect(projection.stateOf('default', 'web')).toMatchObject({ state: { status: 'live', version: 1, spec: spec('web') }, revision: 1 });
     expect(projection.stateOf('default', 'nope')).toEqual({ state: { status: 'absent', version: 0 }, revision: 0 });
   });
 

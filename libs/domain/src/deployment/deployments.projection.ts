@@ -1,6 +1,6 @@
 import type { DeploymentView } from '@plato/contracts';
 import { evolve } from './deployment.decider.js';
-import { isDeploymentEvent } from './deployment.events.js';
+import { isDeploymentEvent, isDeploymentSpecEvent } from './deployment.events.js';
 import { absentDeployment, type DeploymentState } from './deployment.state.js';
 
 /** The part of a recorded event a projection reads (the event store's `RecordedEvent` fits it). */
@@ -44,7 +44,7 @@ export class DeploymentsProjection {
     const key = `${id.namespace}/${id.name}`;
     const entry = this.entries.get(key) ?? { ...id, state: absentDeployment, revision: 0 };
     entry.state = evolve(entry.state, event);
-    entry.revision = event.position;
+    if (isDeploymentSpecEvent(event)) entry.revision = event.position;
     this.entries.set(key, entry);
   }
 
@@ -55,7 +55,8 @@ export class DeploymentsProjection {
   }
 
   /**
-   * One deployment's aggregate state and revision (the position of its last deployment event),
+   * One deployment's aggregate state and revision (the position of its last spec event, see
+   * `isDeploymentSpecEvent`),
    * `absent` at revision 0 when it never existed: what an apply of it would be decided on.
    */
   stateOf(namespace: string, name: string): { readonly state: DeploymentState; readonly revision: number } {

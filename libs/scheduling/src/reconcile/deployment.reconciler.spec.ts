@@ -112,13 +112,14 @@ describe('reconcile', () => {
     expect(result.stops).toEqual([]);
   });
 
-  it('rolls a new version out max_parallel replicas at a time with an update block, the next batch once the new ones serve', () => {
+  it('rolls a new version out max_parallel replicas at a time with an update block, the next batch once the new ones are proven', () => {
     const v1 = mockDeployment({ spec: { replicas: 4 } });
-    const v2 = mockDeployment({ version: 2, spec: { replicas: 4, image: 'plato/busybox:2', update: { max_parallel: 2 } } });
+    const v2 = mockDeployment({ version: 2, spec: { replicas: 4, image: 'plato/busybox:2', update: { max_parallel: 2, min_healthy_time: '1s' } } });
     const old = [0, 1, 2, 3].map((slot) => allocationOf(v1, 'n1', slot, { status: 'running' }));
     expect(summary(reconcile(v2, old, noneLost))).toEqual({ stops: ['default-web-v1-0:outdated', 'default-web-v1-1:outdated'], kept: [], missing: [0, 1] });
-    const starting = [allocationOf(v2, 'n1', 0, { status: 'pending' }), allocationOf(v2, 'n1', 1, { status: 'running' }), old[2]!, old[3]!];
-    expect(summary(reconcile(v2, starting, noneLost))).toEqual({ stops: ['default-web-v1-2:outdated'], kept: ['default-web-v2-0', 'default-web-v2-1'], missing: [2] });
+    const starting = [allocationOf(v2, 'n1', 0, { status: 'pending' }), allocationOf(v2, 'n1', 1, { status: 'running', servingSince: 1_000 }), old[2]!, old[3]!];
+    expect(summary(reconcile(v2, starting, noneLost, 1_500)).stops).toEqual([]);
+    expect(summary(reconcile(v2, starting, noneLost, 2_000))).toEqual({ stops: ['default-web-v1-2:outdated'], kept: ['default-web-v2-0', 'default-web-v2-1'], missing: [2] });
     const broken = [allocationOf(v2, 'n1', 0, { status: 'failed' }), allocationOf(v2, 'n1', 1, { status: 'pending' }), old[2]!, old[3]!];
     expect(summary(reconcile(v2, broken, noneLost)).stops).toEqual(['default-web-v2-0:terminal']);
   });

@@ -1,6 +1,8 @@
 import { terminalStatuses, type AllocationInfo, type DeploymentInfo } from '../cluster-snapshot.types.js';
 import type { StopReason } from '../plan.types.js';
 import { rescheduleVerdict, type RescheduleVerdict } from './reschedule.policy.js';
+import { rolloutProgress, rolloutStep, type RolloutProgress } from './rollout.policy.js';
+import { serves } from './serving.rules.js';
 
 /** An allocation to stop and why. */
 export interface StopDecision {
@@ -27,23 +29,34 @@ export interface Reconciliation {
   readonly delayed: readonly DelayedSlot[];
   /** The reschedule policy's verdict on the deployment's recent failures. */
   readonly verdict: RescheduleVerdict;
+  /** Where the current version's rollout stands, when it has one. */
+  readonly rollout?: RolloutProgress;
 }
 
 function bySlot(a: AllocationInfo, b: AllocationInfo): number {
   return a.index - b.index || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-function staleReason(allocation: AllocationInfo, version: number): StopReason | undefined {
+function staleReason(allocation: AllocationInfo, isCurrent: (version: number) => boolean): StopReason | undefined {
   if (terminalStatuses.has(allocation.status)) return 'terminal';
-  if (allocation.version !== version) return 'outdated';
+  if (!isCurrent(allocation.version)) return 'outdated';
   return undefined;
+}
+
+/** Whether an allocation of `version` runs the deployment's current workload: its version, or a compatible one. */
+function currentVersions(deployment: DeploymentInfo): (version: number) => boolean {
+  const compatible = deployment.compatible ?? [];
+  if (compatible.length === 0) return (version) => version === deployment.version;
+  const versions = new Set([deployment.version, ...compatible]);
+  return (version) => versions.has(version);
 }
 
 const noVerdict: RescheduleVerdict = { slots: new Map(), avoidedNodes: new Set(), failing: [], givenUp: [] };
 
 /**
- * Compares what a deployment wants with the allocations it has (Nomad's reconciler, reduced to
- * replace-all). `allocations` are the deployment's; those desired `stop` are ignored.
+ * Compares what a deployment wants with the allocations it has (Nomad's reconciler).
+ * `allocations` are the deployment's; those desired `stop` are ignored. Allocations of a version
+ * whose workload is the current one's (`deployment.compatible`) count as current: kept as they run.
  *
  * - a deleted or unknown (`undefined`) deployment stops all of them;
  * - an allocation on a lost node (its agent stopped heartbeating) is neither live nor stopped: its
@@ -55,8 +68,10 @@ const noVerdict: RescheduleVerdict = { slots: new Map(), avoidedNodes: new Set()
  *   live ones in the same slot, the one with the higher id is stopped;
  * - of the live allocations of the current version, those beyond `replicas` are stopped, highest
  *   slot first (ties: highest id first);
- * - with an `update` block, allocations of an older version are replaced a batch at a time
- *   ({@link rollingStops}): the rest keep their slots until the new replicas serve;
+ * - with an `update` block, allocations of an older version are replaced by the rollout a batch
+ *   at a time ({@link rolloutStep}): the rest keep their slots until the new replicas are proven
+ *   healthy; canaries and `start-first` place new replicas beside old ones (`missing` then names
+ *   a slot an old replica still holds), and {@link rolloutProgress} says whether the rollout ends;
  * - of the kept allocations on draining nodes, as many are stopped (`drained`) as keep the
  *   deployment's unavailable replicas within `migrate.max_parallel` (see {@link drainStops});
  * - the lowest free slots are filled until `replicas` run; a slot that failed recently waits for
@@ -80,21 +95,23 @@ export function reconcile(
   const verdict = rescheduleVerdict(deployment, now);
   const replicas = deployment.spec.replicas;
   if (running.length === 0 && verdict.slots.size === 0) {
-    return { stops: [], kept: [], missing: Array.from({ length: replicas }, (_, slot) => slot), recovered: [], delayed: [], verdict };
+    const rollout = deployment.spec.update ? rolloutProgress(deployment, [], [], now) : undefined;
+    return { stops: [], kept: [], missing: Array.from({ length: replicas }, (_, slot) => slot), recovered: [], delayed: [], verdict, ...(rollout ? { rollout } : {}) };
   }
   const stops: StopDecision[] = [];
   const live: AllocationInfo[] = [];
   const returning: AllocationInfo[] = [];
   const old: AllocationInfo[] = [];
   const rolling = deployment.spec.update !== undefined;
+  const isCurrent = currentVersions(deployment);
   for (const allocation of [...running].sort(bySlot)) {
     if (nodeLost(allocation.nodeId)) continue;
     if (allocation.status === 'lost') {
-      if (allocation.version !== deployment.version) stops.push({ allocation, reason: 'outdated' });
+      if (!isCurrent(allocation.version)) stops.push({ allocation, reason: 'outdated' });
       else returning.push(allocation);
       continue;
     }
-    const reason = staleReason(allocation, deployment.version) ?? (live.at(-1)?.index === allocation.index ? 'duplicate' : undefined);
+    const reason = staleReason(allocation, isCurrent) ?? (live.at(-1)?.index === allocation.index ? 'duplicate' : undefined);
     if (reason === 'outdated' && rolling) old.push(allocation);
     else if (reason) stops.push({ allocation, reason });
     else live.push(allocation);
@@ -116,30 +133,36 @@ export function reconcile(
   const drained = new Set(drainStops(deployment, wanted, replicas - wanted.length, draining, now));
   for (const allocation of drained) stops.push({ allocation, reason: 'drained' });
   const kept = drained.size > 0 ? wanted.filter((allocation) => !drained.has(allocation)) : wanted;
-  const rolled = rollingStops(deployment, kept, old);
+  const rolled = rolloutStep(deployment, kept, old, now);
   for (const allocation of rolled.stops) stops.push({ allocation, reason: 'outdated' });
   const taken = new Set([...kept, ...rolled.held].map((allocation) => allocation.index));
   const missing: number[] = [];
   const delayed: DelayedSlot[] = [];
+  const fill = (slot: number): void => {
+    const failed = verdict.slots.get(slot);
+    if (failed?.givenUp) return;
+    if (failed && failed.dueAt > now) delayed.push({ index: slot, until: failed.dueAt });
+    else missing.push(slot);
+  };
   let free = replicas - kept.length - rolled.held.length;
   for (let slot = 0; free > 0; slot++) {
     if (taken.has(slot)) continue;
     free--;
-    const failed = verdict.slots.get(slot);
-    if (failed?.givenUp) continue;
-    if (failed && failed.dueAt > now) delayed.push({ index: slot, until: failed.dueAt });
-    else missing.push(slot);
+    fill(slot);
   }
+  for (const slot of rolled.surge) fill(slot);
+  missing.sort((a, b) => a - b);
   const keptSet = recovered.length > 0 ? new Set(kept) : undefined;
-  return { stops, kept, missing, recovered: keptSet ? recovered.filter((allocation) => keptSet.has(allocation)) : recovered, delayed, verdict };
-}
-
-/**
- * Whether an allocation serves: running and, when its spec has a health check, healthy. What a
- * drain counts as available.
- */
-export function serves(allocation: AllocationInfo, spec: DeploymentInfo['spec']): boolean {
-  return allocation.status === 'running' && (!spec.health || allocation.health === 'healthy');
+  const rollout = rolling ? rolloutProgress(deployment, kept, old, now) : undefined;
+  return {
+    stops,
+    kept,
+    missing,
+    recovered: keptSet ? recovered.filter((allocation) => keptSet.has(allocation)) : recovered,
+    delayed,
+    verdict,
+    ...(rollout ? { rollout } : {}),
+  };
 }
 
 /**
@@ -171,40 +194,4 @@ function drainStops(
     }
   }
   return stops;
-}
-
-/**
- * A rolling update's next batch (Nomad's update block, stop-first): of the live allocations of
- * older versions (`old`, by slot), those whose slot a current one holds already, or beyond the
- * replica count, are stopped; of the others, those that do not serve anyway (not running, or
- * unhealthy) are stopped at once, and serving ones only while the deployment keeps at most
- * `update.max_parallel` replicas not serving — vacant slots, and current and old replicas not
- * serving, count. The rest are `held`: they keep serving in their slot until a later plan.
- */
-function rollingStops(deployment: DeploymentInfo, kept: readonly AllocationInfo[], old: readonly AllocationInfo[]): { stops: AllocationInfo[]; held: AllocationInfo[] } {
-  if (old.length === 0) return { stops: [], held: [] };
-  const replicas = deployment.spec.replicas;
-  const held = new Set(kept.map((allocation) => allocation.index));
-  const stops: AllocationInfo[] = [];
-  const candidates: AllocationInfo[] = [];
-  for (const allocation of old) {
-    if (held.has(allocation.index) || allocation.index >= replicas) stops.push(allocation);
-    else {
-      held.add(allocation.index);
-      candidates.push(allocation);
-    }
-  }
-  const oldServes = (allocation: AllocationInfo): boolean => allocation.status === 'running' && allocation.health !== 'unhealthy';
-  const vacant = replicas - kept.length - candidates.length;
-  const notServing = kept.filter((allocation) => !serves(allocation, deployment.spec)).length + candidates.filter((allocation) => !oldServes(allocation)).length;
-  let budget = (deployment.spec.update?.max_parallel ?? replicas) - vacant - notServing;
-  const keep: AllocationInfo[] = [];
-  for (const allocation of candidates) {
-    if (!oldServes(allocation)) stops.push(allocation);
-    else if (budget > 0) {
-      stops.push(allocation);
-      budget--;
-    } else keep.push(allocation);
-  }
-  return { stops, held: keep };
 }

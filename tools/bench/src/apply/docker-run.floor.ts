@@ -11,6 +11,10 @@ export interface FloorSpec {
   memory: number;
   /** The container port published on 127.0.0.1 with an engine-chosen host port. */
   containerPort: number;
+  /** Run Docker's init as PID 1 (`--init`), as the agent does (`Init: true`). */
+  init?: boolean;
+  /** Environment variables (`--env`). */
+  env?: Record<string, string>;
 }
 
 /** One timed floor: N `docker run -d` at once; times in ms after the first was spawned. */
@@ -22,13 +26,34 @@ export interface FloorRound {
   dockerMs: number;
 }
 
-function dockerRun(args: string[], timeoutMs: number): Promise<void> {
+/** Runs the docker CLI with `args`; resolves with its trimmed stdout, rejects with its stderr. */
+export function dockerCli(args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('docker', args, { timeout: timeoutMs }, (error, _stdout, stderr) => {
+    execFile('docker', args, { timeout: timeoutMs }, (error, stdout, stderr) => {
       if (error) reject(new Error(`docker ${args.join(' ')} failed: ${stderr || error.message}`));
-      else resolve();
+      else resolve(stdout.trim());
     });
   });
+}
+
+/**
+ * The `docker run -d` arguments of one floor container `name`: the spec's image, command, limits
+ * and loopback port, labelled `plato.bench=<label>` and with the run's `runLabel` (`key=value`).
+ */
+export function floorRunArgs(spec: FloorSpec, runLabel: string, label: string, name: string): string[] {
+  return [
+    'run', '-d',
+    '--name', name,
+    '--label', `plato.bench=${label}`,
+    '--label', runLabel,
+    ...(spec.init ? ['--init'] : []),
+    ...Object.entries(spec.env ?? {}).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
+    '--cpus', (spec.cpu / 1000).toFixed(3),
+    '--memory', `${spec.memory}m`,
+    '-p', `127.0.0.1::${spec.containerPort}`,
+    spec.image,
+    ...spec.command,
+  ];
 }
 
 /**
@@ -42,24 +67,7 @@ export async function floorRound(docker: DockerEngine, spec: FloorSpec, runLabel
   const watch = await docker.watchStarts(selector);
   try {
     const t0 = Date.now();
-    await Promise.all(
-      Array.from({ length: replicas }, (_, i) =>
-        dockerRun(
-          [
-            'run', '-d',
-            '--name', `${label}-${i}`,
-            '--label', selector,
-            '--label', runLabel,
-            '--cpus', (spec.cpu / 1000).toFixed(3),
-            '--memory', `${spec.memory}m`,
-            '-p', `127.0.0.1::${spec.containerPort}`,
-            spec.image,
-            ...spec.command,
-          ],
-          timeoutMs,
-        ),
-      ),
-    );
+    await Promise.all(Array.from({ length: replicas }, (_, i) => dockerCli(floorRunArgs(spec, runLabel, label, `${label}-${i}`), timeoutMs)));
     const cliMs = Date.now() - t0;
     const dockerMs = Math.round((await watch.starts.waitFor(replicas, timeoutMs, `${replicas} floor container starts`)) - t0);
     return { replicas, cliMs, dockerMs };

@@ -6,6 +6,8 @@ import type { EngineWatch, RoundEngine } from './apply.rounds.js';
 export interface EngineContainer {
   id: string;
   state: string;
+  /** Host ports its ports are published on. */
+  ports: number[];
 }
 
 /** Container `start` events of the engine for one label, timed by the engine's own clock. */
@@ -43,7 +45,11 @@ export class DockerEngine implements RoundEngine {
     const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
     const { status, body } = await this.call('GET', `/containers/json?all=true&filters=${filters}`);
     if (status !== 200) throw new Error(`docker list (${label}) answered ${status}: ${body}`);
-    return (JSON.parse(body) as { Id: string; State: string }[]).map((c) => ({ id: c.Id, state: c.State }));
+    return (JSON.parse(body) as { Id: string; State: string; Ports?: { PublicPort?: number }[] }[]).map((c) => ({
+      id: c.Id,
+      state: c.State,
+      ports: (c.Ports ?? []).flatMap((p) => (p.PublicPort ? [p.PublicPort] : [])),
+    }));
   }
 
   /** Force-removes every container carrying `label`; returns how many it removed. */

@@ -17,22 +17,18 @@
  * Prints the machine line, a table and, last, one JSON line. Every process is stopped by PID;
  * exactly the containers of this run's node ids and run label are removed.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { get } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ApplyDeployment, DeleteDeployment, platoEvents } from '@plato/contracts';
-import { JetStreamEventStore } from '@plato/event-store';
-import { connectNats, request } from '@plato/messaging';
-import { ServiceProcess, appMain, newRunId, repoRoot } from '@plato/testing';
+import { ApplyDeployment } from '@plato/contracts';
+import { request } from '@plato/messaging';
+import { ServiceProcess, appMain, newRunId } from '@plato/testing';
 import { DockerEngine } from '../apply/docker.engine.js';
 import { floorRound, type FloorSpec } from '../apply/docker-run.floor.js';
-import { PlatoUpProcess } from '../apply/plato-up.process.js';
 import { benchLog, guardedRun, parseOrExit, printResults } from '../shared/bench.main.js';
+import type { ClusterLogFollower } from '../shared/cluster-log.follower.js';
+import { answersHttp } from '../shared/http.probe.js';
+import { PlatoBenchCluster } from '../shared/plato-bench.cluster.js';
 import { describeMachine, loadAverages, machineLine, startCpuMeter, type Machine } from '../shared/machine.describe.js';
-import { median, percentages, ratio, secs, table } from '../shared/table.format.js';
-import { ClusterLogFollower } from './cluster-log.follower.js';
+import { columnStats, percentages, ratio, secs, table } from '../shared/table.format.js';
 import { nodeLossUsage, parseNodeLossOptions, type NodeLossOptions } from './node-loss.options.js';
 
 const targetMs = 5_000;
@@ -85,7 +81,7 @@ const usableTrials = (trials: Trial[]) => trials.filter((t) => t.miss === undefi
 
 function summarize(trials: Trial[]): Results['summary'] {
   const ok = usableTrials(trials);
-  const columns: Record<string, (t: Trial) => number> = {
+  const { median: med, max } = columnStats(ok, {
     replacedMs: (t) => t.replacedMs,
     seenMs: (t) => t.seenMs,
     answeredMs: (t) => t.answeredMs,
@@ -95,14 +91,7 @@ function summarize(trials: Trial[]): Results['summary'] {
     timeoutMs: (t) => t.timeoutMs,
     dockerRunMs: (t) => t.dockerRunMs,
     recoverMs: (t) => t.recoverMs,
-  };
-  const med: Record<string, number> = {};
-  const max: Record<string, number> = {};
-  for (const [name, f] of Object.entries(columns)) {
-    const xs = ok.map(f);
-    med[name] = Math.round(median(xs));
-    max[name] = xs.length > 0 ? Math.round(Math.max(...xs)) : Number.NaN;
-  }
+  });
   const floorMs = med['timeoutMs']! + med['dockerRunMs']!;
   const misses = trials.length - ok.length;
   return {
@@ -219,7 +208,7 @@ async function trial(b: Bench, n: number, victim: string, zone: string, floorSpe
       timeoutMs,
     });
     const ports = replacements.flatMap((a) => a.ports);
-    await waitUntil(async () => (await Promise.all(ports.map(answers))).every(Boolean), killedAt + bound, 'the replacements answering HTTP');
+    await waitUntil(async () => (await Promise.all(ports.map((port) => answersHttp(port)))).every(Boolean), killedAt + bound, 'the replacements answering HTTP');
     result.answeredMs = Date.now() - killedAt;
   } catch (error) {
     result.miss = error instanceof Error ? error.message : String(error);
@@ -240,17 +229,6 @@ async function staleLeft(docker: DockerEngine, allocIds: string[]): Promise<numb
   return counts.reduce((a, b) => a + b, 0);
 }
 
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = get({ host: '127.0.0.1', port, path: '/', timeout: 1_000 }, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
-}
-
 async function waitUntil(probe: () => Promise<boolean>, deadline: number, what: string): Promise<void> {
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`${what}: not done in time`);
@@ -268,21 +246,12 @@ async function main(): Promise<number> {
   const deployment = `loss-${runId.slice(-8)}`.toLowerCase();
   const runLabel = `plato.bench.run=${runId}`;
   const docker = new DockerEngine();
-  const stateDir = await mkdtemp(join(tmpdir(), 'plato-bench-loss-'));
+  const cluster = new PlatoBenchCluster({ tag: 'bench-loss', nodeId: nodes.x, deployment, docker, log });
   const agents = new Map<string, ServiceProcess>();
   const started: ServiceProcess[] = [];
-  let up: PlatoUpProcess | undefined;
-  let nc: NatsConnection | undefined;
-  let store: JetStreamEventStore | undefined;
-  let follower: ClusterLogFollower | undefined;
   return guardedRun(options.timeoutSeconds, log, () => ({
     run: async () => {
-      up = await PlatoUpProcess.start({ repoRoot, stateDir, nodeId: nodes.x });
-      log(`plato up (pid ${up.pids['cli']}) on ${up.natsUrl}, state dir ${stateDir}`);
-      nc = await connectNats({ name: 'plato-bench-node-loss', servers: up.natsUrl });
-      store = await JetStreamEventStore.connect(nc, { catalog: platoEvents });
-      follower = new ClusterLogFollower(store, deployment);
-      await follower.start();
+      const { up, nc, follower: f } = await cluster.start();
       const natsUrl = up.natsUrl;
       const startAgent = (nodeId: string, zone: string): ServiceProcess => {
         const agent = ServiceProcess.start(`agent ${nodeId}`, appMain('agent'), {
@@ -298,7 +267,6 @@ async function main(): Promise<number> {
         log(`agent ${nodeId} (zone=${zone}) pid ${agent.pid}`);
         return agent;
       };
-      const f = follower;
       const registered = (nodeId: string) => f.nodeEvents.find((e) => e.nodeId === nodeId && ['NodeRegistered', 'NodeRecovered'].includes(e.type));
       agents.set(nodes.a, startAgent(nodes.a, 'a'));
       agents.set(nodes.b, startAgent(nodes.b, 'b'));
@@ -353,24 +321,14 @@ async function main(): Promise<number> {
       return 0;
     },
     cleanup: async () => {
-      if (nc) {
-        await request(nc, DeleteDeployment, { commandId: `bench-loss-delete-${deployment}`, name: deployment }).catch((error: unknown) => log(`delete failed: ${String(error)}`));
-        await docker.waitGone(`plato.deployment=default/${deployment}`, 30_000).catch((error: unknown) => log(String(error)));
-      }
-      await follower?.close().catch(() => undefined);
-      await store?.close().catch(() => undefined);
-      await Promise.race([nc?.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-      for (const agent of started) await agent.stop().catch(() => undefined);
-      await up?.stop().catch((error: unknown) => log(`could not stop plato up: ${String(error)}`));
-      for (const label of [...Object.values(nodes).map((n) => `plato.node=${n}`), runLabel]) {
-        const removed = await docker.removeAll(label).catch((error: unknown) => (log(`could not remove ${label}: ${String(error)}`), 0));
-        if (removed > 0) log(`removed ${removed} leftover container(s) labelled ${label}`);
-      }
-      await rm(stateDir, { recursive: true, force: true });
-      log(`stopped the ${started.length} agent process(es) it started and plato up (pid ${up?.pids['cli'] ?? '-'}), removed ${stateDir}`);
+      await cluster.stop([...Object.values(nodes).map((n) => `plato.node=${n}`), runLabel], async () => {
+        for (const agent of started) await agent.stop().catch(() => undefined);
+        log(`stopped the ${started.length} agent process(es) it started`);
+      });
     },
     onFailure: async () => {
-      if (up) log(`plato up said:\n${up.log.slice(-3000)}`);
+      const said = cluster.tail();
+      if (said !== undefined) log(`plato up said:\n${said}`);
       for (const agent of started) log(`${agent.name} said:\n${agent.output().slice(-1500)}`);
     },
   }));

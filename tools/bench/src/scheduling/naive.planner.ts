@@ -113,7 +113,7 @@ export function naivePlan(snapshot: ClusterSnapshot, options: PlanOptions): Plan
       placements.push({ allocId, nodeId: best.node.id, namespace: deployment.namespace, deployment: deployment.name, version: deployment.version, index, resources: ask.resources });
     }
   }
-  return { basedOn: snapshot.position, createdAt: options.now, placements, stops, unplaced, recoveries: [], degraded: [], delayed: [] };
+  return { basedOn: snapshot.position, createdAt: options.now, placements, stops, unplaced, recoveries: [], degraded: [], delayed: [], rollouts: [] };
 }
 
 /**
@@ -134,5 +134,5 @@ export function iterateInputs(snapshot: ClusterSnapshot, options: PlanOptions): 
       placements.push({ allocId: options.newId(key, index), nodeId: node.id, namespace: deployment.namespace, deployment: deployment.name, version: deployment.version, index, resources: deployment.spec.resources });
     }
   }
-  return { basedOn: snapshot.position, createdAt: options.now, placements, stops: [], unplaced: [], recoveries: [], degraded: [], delayed: [] };
+  return { basedOn: snapshot.position, createdAt: options.now, placements, stops: [], unplaced: [], recoveries: [], degraded: [], delayed: [], rollouts: [] };
 }

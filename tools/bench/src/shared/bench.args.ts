@@ -1,3 +1,5 @@
+import { parseDurationMs } from '@plato/contracts';
+
 /** Reads the value of the flag being handled: the `=value` part, else the next argument. */
 export type FlagValue = () => string | undefined;
 
@@ -20,6 +22,19 @@ export function positiveInt(flag: string, value: string | undefined): number {
 export function intFlag<O>(key: KeysOfType<O, number>): FlagHandler<O> {
   return (options, value, flag) => {
     (options as Record<typeof key, number>)[key] = positiveInt(flag, value());
+  };
+}
+
+/**
+ * A flag that sets `key` to a duration in milliseconds, written as in a spec (`0s`, `500ms`, `10s`,
+ * `1m`) or as whole milliseconds; zero is allowed.
+ */
+export function durationFlag<O>(key: KeysOfType<O, number>): FlagHandler<O> {
+  return (options, value, flag) => {
+    const text = value() ?? '';
+    const ms = /^\d+$/.test(text) ? Number(text) : parseDurationMs(text);
+    if (ms === undefined) throw new Error(`${flag} needs a duration ('0s', '500ms', '10s', '1m'), got '${text}'`);
+    (options as Record<typeof key, number>)[key] = ms;
   };
 }
 

@@ -34,3 +34,18 @@ export const percentages = (shares: Record<string, number>): string =>
   Object.entries(shares)
     .map(([k, v]) => `${k} ${v} %`)
     .join(', ');
+
+/**
+ * The median and the max of each column of `rows` (a column is a function of a row), rounded to
+ * whole numbers; values that are not finite are left out (NaN when none is left).
+ */
+export function columnStats<R>(rows: readonly R[], columns: Record<string, (row: R) => number>): { median: Record<string, number>; max: Record<string, number> } {
+  const med: Record<string, number> = {};
+  const max: Record<string, number> = {};
+  for (const [name, f] of Object.entries(columns)) {
+    const xs = rows.map(f).filter((x) => Number.isFinite(x));
+    med[name] = Math.round(median(xs));
+    max[name] = xs.length > 0 ? Math.round(Math.max(...xs)) : Number.NaN;
+  }
+  return { median: med, max };
+}
