@@ -87,31 +87,38 @@ describe('agent restart policy on Docker', () => {
   afterAll(() => h.tearDown(), 60_000);
 
   it('mode fail: restarts a crashing container with doubling delays, then after its attempts reports it failed and removes it', async () => {
-    const allocId = await deploy('fail', { ...crash, restart: { policy: 'on-failure', attempts: 3, interval: '10m', delay: '300ms', max_delay: '1s', mode: 'fail' } });
-    const view = await withStatus(allocId, 'failed');
+    const allocId = await deploy('fail', { ...crash, restart: { policy: 'on-failure', attempts: 3, interval: '10m', delay: '500ms', max_delay: '2s', mode: 'fail' } });
+    const runs = new Map<number, number>();
+    const view = await eventually(
+      async () => {
+        const info = await runtime.inspect(containerNameOf(allocId));
+        if (info?.state === 'exited' && info.startedAt && info.finishedAt) runs.set(info.startedAt.getTime(), info.finishedAt.getTime());
+        const found = await plane.allocation(allocId);
+        if (found.status !== 'failed') throw new Error(`${allocId} is ${found.status}`);
+        return found;
+      },
+      { timeoutMs: 20_000, intervalMs: 20, description: `${allocId} failed, each exit of its container seen` },
+    );
     expect(view.failure).toBe('exit code 3; restart attempts used up (3 within 10m)');
     expect(view.restarts).toBe(3);
 
     const events = await history(allocId);
+    const run = ['AllocationStartBegan', 'AllocationStarted'];
     expect(events.map((event) => event.type)).toEqual([
       'AllocationPlaced',
-      'AllocationStarted',
-      'AllocationExited',
-      'AllocationStarted',
-      'AllocationExited',
-      'AllocationStarted',
-      'AllocationExited',
-      'AllocationStarted',
+      ...[1, 2, 3].flatMap(() => [...run, 'AllocationExited']),
+      ...run,
       'AllocationFailed',
     ]);
     expect(await exits(allocId)).toEqual([
-      { exitCode: 3, willRestart: true, attempt: 1, delayMs: 300 },
-      { exitCode: 3, willRestart: true, attempt: 2, delayMs: 600 },
-      { exitCode: 3, willRestart: true, attempt: 3, delayMs: 1_000 },
+      { exitCode: 3, willRestart: true, attempt: 1, delayMs: 500 },
+      { exitCode: 3, willRestart: true, attempt: 2, delayMs: 1_000 },
+      { exitCode: 3, willRestart: true, attempt: 3, delayMs: 2_000 },
     ]);
-    const at = (index: number) => Date.parse(events[index]!.created);
-    // Each start is written at least its delay after the exit (the exit's report may lag the exit itself, hence half).
-    expect([at(3) - at(2), at(5) - at(4), at(7) - at(6)].map((gap, i) => gap >= [300, 600, 1_000][i]! / 2)).toEqual([true, true, true]);
+    // By the engine's own times: each run starts no earlier than its delay after the run before it exited.
+    const seen = [...runs].sort(([a], [b]) => a - b);
+    expect(seen).toHaveLength(4);
+    expect(seen.slice(1).map(([startedAt], i) => startedAt - seen[i]![1] >= [500, 1_000, 2_000][i]!)).toEqual([true, true, true]);
     await eventually(async () => (await runtime.inspect(containerNameOf(allocId))) === null, { timeoutMs: 15_000, description: 'the failed container removed' });
   }, 60_000);
 
@@ -141,7 +148,7 @@ describe('agent restart policy on Docker', () => {
     const view = await withStatus(allocId, 'complete');
     expect(view.exitCode).toBe(3);
     expect(view.restarts).toBeUndefined();
-    expect((await history(allocId)).map((event) => event.type)).toEqual(['AllocationPlaced', 'AllocationStarted', 'AllocationExited']);
+    expect((await history(allocId)).map((event) => event.type)).toEqual(['AllocationPlaced', 'AllocationStartBegan', 'AllocationStarted', 'AllocationExited']);
     expect(await exits(allocId)).toEqual([{ exitCode: 3, willRestart: false }]);
     await eventually(async () => (await runtime.inspect(containerNameOf(allocId))) === null, { timeoutMs: 15_000, description: 'the completed container removed' });
   }, 40_000);
@@ -197,7 +204,15 @@ describe('agent restart policy through a NATS outage', () => {
     const view = await withStatus(allocId, 'failed', 30_000);
     expect(view.failure).toBe('exit code 3; restart attempts used up (2 within 10m)');
     const events = (await history(allocId)).slice(eventsBefore);
-    expect(events.map((event) => event.type)).toEqual(['AllocationExited', 'AllocationStarted', 'AllocationExited', 'AllocationStarted', 'AllocationFailed']);
+    expect(events.map((event) => event.type)).toEqual([
+      'AllocationExited',
+      'AllocationStartBegan',
+      'AllocationStarted',
+      'AllocationExited',
+      'AllocationStartBegan',
+      'AllocationStarted',
+      'AllocationFailed',
+    ]);
     expect(events.filter((event) => event.type === 'AllocationExited').map((event) => (event.data as ExitedData).attempt)).toEqual([1, 2]);
     await eventually(async () => (await runtime.inspect(containerNameOf(allocId))) === null, {
       timeoutMs: 15_000,
