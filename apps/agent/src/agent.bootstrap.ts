@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { streamName, type Runtime } from '@plato/contracts';
+import { streamName, type AllocationExited, type EventDataOf, type Runtime } from '@plato/contracts';
 import { terminalAllocationStatuses } from '@plato/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@plato/event-store';
 import { createLogger, type Logger } from '@plato/messaging';
@@ -14,6 +14,7 @@ import { AllocationReconciler } from './reconcile/allocation.reconciler.js';
 import { ExitWatcher } from './reconcile/exit.watcher.js';
 import { ImagePreparer } from './reconcile/image.preparer.js';
 import { ReconcileQueue } from './reconcile/reconcile.queue.js';
+import { RestartTracker } from './reconcile/restart.tracker.js';
 import { AllocationReporter, natsReportSender, type ReportSender } from './report/allocation.reporter.js';
 
 /** What {@link startAgent} runs on; the caller owns and closes the connection, store and runtime. */
@@ -97,7 +98,15 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   const exitWatcher = new ExitWatcher((allocId) => queue.enqueue(allocId));
   const health = new HealthCheckSupervisor(reporter, { logger, onRestartWanted: (allocId) => queue.enqueue(allocId) });
   const images = config.imageCache ? new ImagePreparer(config.imageCache, logger) : undefined;
-  const reconciler = new AllocationReconciler(nodeId, monitor, desired, reporter, { logger, exitWatcher, health, ...(images ? { images } : {}) });
+  const restarts = new RestartTracker();
+  const reconciler = new AllocationReconciler(nodeId, monitor, desired, reporter, {
+    logger,
+    exitWatcher,
+    health,
+    restarts,
+    requeue: (allocId, delayMs) => queue.enqueueAfter(allocId, delayMs),
+    ...(images ? { images } : {}),
+  });
   const queue: ReconcileQueue = new ReconcileQueue((allocId) => reconciler.reconcile(allocId), {
     concurrency: config.concurrency ?? 32,
     onError: (allocId, error) => logger.warn({ err: error, allocId }, 'reconcile failed; the next resync tries again'),
@@ -107,6 +116,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   let closing = false;
   const onEvent = (event: RecordedEvent): void => {
     const allocId = desired.apply(event);
+    if (allocId && event.type === 'AllocationExited') learnRestart(restarts, allocId, event);
     if (allocId && caughtUp) queue.enqueue(allocId);
   };
   const filter = { streamPrefixes: [streamName('alloc', nodeId)] };
@@ -196,4 +206,16 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       logger.info({ nodeId }, 'agent stopped; containers left running');
     },
   };
+}
+
+/**
+ * Tells the restart tracker of a restart the log holds (an `AllocationExited` with `willRestart`),
+ * keyed by the command id of the report that wrote it, so an agent restarted in the middle of a
+ * crash loop keeps counting; its own reports' exits are known to the tracker already.
+ */
+function learnRestart(restarts: RestartTracker, allocId: string, event: RecordedEvent): void {
+  const data = event.data as EventDataOf<typeof AllocationExited>;
+  const key = event.metadata['commandId'];
+  if (!data.willRestart || !key) return;
+  restarts.learn(allocId, key, event.created.getTime(), data);
 }

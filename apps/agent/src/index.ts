@@ -1,7 +1,8 @@
 export { startAgent, type RunningAgent, type StartAgentOptions } from './agent.bootstrap.js';
 export { loadAgentConfig, nodeIdFromHostname, hostFacts, type AgentConfig, type HostFacts } from './config/agent.config.js';
 export { DesiredAllocations, shouldRun } from './desired/desired-allocations.projection.js';
-export { ContainerLabels, containerNameOf, containerLabelsOf, containerSpecOf, matchesAllocation, observationId, restartsAfter } from './reconcile/allocation-container.rules.js';
+export { ContainerLabels, containerNameOf, containerLabelsOf, containerSpecOf, matchesAllocation, observationId } from './reconcile/allocation-container.rules.js';
+export { RestartTracker, decideRestart, restartDelayMs, restartsAfter, type ExitVerdict, type ObservedExit } from './reconcile/restart.tracker.js';
 export { HealthCheckSupervisor, type HealthCheckSupervisorOptions } from './health/health-check.supervisor.js';
 export { HealthCheckTracker, type HealthTransition, type ProbeResult } from './health/health-check.tracker.js';
 export { probe, probeAddressOf, type ProbeAddress, type ProbeOptions, type ProbeTarget } from './health/health.probe.js';

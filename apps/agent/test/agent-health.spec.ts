@@ -1,17 +1,8 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { DeploymentSpecInput } from '@plato/contracts';
-import { connectNats, createLogger } from '@plato/messaging';
-import { DockerRuntime, type ContainerInfo } from '@plato/runtime';
-import { NatsServerProcess, eventually, newRunId, type ServiceProcess } from '@plato/testing';
-import { ContainerLabels, containerNameOf } from '../src/index.js';
-import { TestControlPlane } from './control-plane.client.js';
-import { startStateServer } from './state-server.process.js';
-import { TestAgent } from './test-agent.process.js';
+import { createLogger } from '@plato/messaging';
+import { eventually } from '@plato/testing';
+import { DockerAgentHarness } from './docker-agent.harness.js';
 
-const buildImages = fileURLToPath(new URL('../../../tools/images/build', import.meta.url));
 const image = 'plato/busybox:latest';
 const logger = createLogger('agent-health-test');
 
@@ -34,22 +25,11 @@ const killServer = ['sh', '-c', 'kill $(pidof httpd)'];
  * plato.node=<this run's node id> and removed in afterAll.
  */
 describe('agent health checks on Docker', () => {
-  const run = newRunId('agent-health');
-  const nodeId = run;
-  const runtime = new DockerRuntime({ socketPath: '/var/run/docker.sock' });
-  let nats: NatsServerProcess;
-  let client: NatsConnection;
-  let stateServer: ServiceProcess;
-  const agents = new TestAgent({ natsUrl: () => nats.url, nodeId, run, hostname: 'agent-health-host', runtimes: [runtime], logger });
-
-  const plane = new TestControlPlane(() => client, run, nodeId);
+  const h = new DockerAgentHarness('agent-health', 'agent-health-host', logger);
+  const { runtime, plane, agents } = h;
+  const running = (allocId: string) => h.running(allocId);
   const deploy = async (name: string, spec: Partial<DeploymentSpecInput>) => (await plane.deploy(name, { image, ...spec }, 1))[0]!;
   const types = async (allocId: string) => (await plane.history(allocId)).map((event) => event.type);
-  const running = async (allocId: string): Promise<ContainerInfo> => {
-    const info = await runtime.inspect(containerNameOf(allocId));
-    if (info?.state !== 'running') throw new Error(`${allocId}: container is ${info?.state ?? 'missing'}`);
-    return info;
-  };
   const withHealth = (allocId: string, status: 'healthy' | 'unhealthy', timeoutMs = 15_000) =>
     eventually(
       async () => {
@@ -60,22 +40,8 @@ describe('agent health checks on Docker', () => {
       { timeoutMs, intervalMs: 100, description: `${allocId} ${status}` },
     );
 
-  beforeAll(async () => {
-    await promisify(execFile)(buildImages, [], { timeout: 110_000 });
-    nats = await NatsServerProcess.start();
-    client = await connectNats({ name: `${run}-client`, servers: nats.url, logger });
-    stateServer = await startStateServer(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
-    await (await agents.start()).registered();
-  }, 150_000);
-
-  afterAll(async () => {
-    await agents.stop().catch(() => undefined);
-    const mine = await runtime.list({ labels: { [ContainerLabels.node]: nodeId } });
-    await Promise.all(mine.map((container) => runtime.remove(container.id)));
-    await stateServer?.stop();
-    await client?.close();
-    await nats?.stop();
-  }, 60_000);
+  beforeAll(() => h.setUp(), 150_000);
+  afterAll(() => h.tearDown(), 60_000);
 
   it('http: healthy, unhealthy once its server is killed inside, restarted by policy (on-failure, though it exits 0), healthy again', async () => {
     const allocId = await deploy('web', {
@@ -87,14 +53,7 @@ describe('agent health checks on Docker', () => {
     const before = await running(allocId);
     expect((await runtime.exec(before.id, killServer)).exitCode).toBe(0);
 
-    const after = await eventually(
-      async () => {
-        const info = await running(allocId);
-        if (info.startedAt!.getTime() === before.startedAt!.getTime()) throw new Error('not restarted yet');
-        return info;
-      },
-      { timeoutMs: 15_000, intervalMs: 100, description: 'the unhealthy container restarted' },
-    );
+    const after = await h.runningAgain(allocId, before, { description: 'the unhealthy container restarted' });
     expect(after.id).toBe(before.id);
     const view = await withHealth(allocId, 'healthy');
     expect(view.containerId).toBe(after.id);
@@ -113,7 +72,7 @@ describe('agent health checks on Docker', () => {
     ]);
     const unhealthy = history.find((event) => event.type === 'AllocationUnhealthy')!;
     expect((unhealthy.data as { reason: string }).reason).toMatch(/^2 checks failed in a row; last: GET \/index.html on 127\.0\.0\.1:\d+ /);
-    expect(history.find((event) => event.type === 'AllocationExited')!.data).toEqual({ exitCode: 0, willRestart: true });
+    expect(history.find((event) => event.type === 'AllocationExited')!.data).toEqual({ exitCode: 0, willRestart: true, attempt: 1, delayMs: 1_000 });
   });
 
   it('tcp: tells a published port with nothing behind it from a listening server; under policy never it stays unhealthy and running', async () => {

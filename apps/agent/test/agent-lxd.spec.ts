@@ -195,7 +195,7 @@ describe('agent with Docker and LXD on one node', () => {
     await reportedRunning(lxd, lxdWeb);
     const events = await history(lxdWeb);
     expect(events.map((event) => event.type).slice(-3)).toEqual(['AllocationExited', 'AllocationStartBegan', 'AllocationStarted']);
-    expect(events.find((event) => event.type === 'AllocationExited')?.data).toEqual({ exitCode: 143, willRestart: true });
+    expect(events.find((event) => event.type === 'AllocationExited')?.data).toEqual({ exitCode: 143, willRestart: true, attempt: 1, delayMs: 1_000 });
   }, 30_000);
 
   it('recreates an LXD instance removed by hand and reports the new one running', async () => {

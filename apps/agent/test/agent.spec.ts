@@ -1,17 +1,9 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { GetNode, SubmitPlan, type DeploymentSpecInput } from '@plato/contracts';
-import { connectNats, createLogger, request } from '@plato/messaging';
-import { DockerRuntime, type ContainerInfo } from '@plato/runtime';
-import { NatsServerProcess, eventually, newRunId, type ServiceProcess } from '@plato/testing';
+import { GetNode, type DeploymentSpecInput } from '@plato/contracts';
+import { createLogger, request } from '@plato/messaging';
+import { eventually } from '@plato/testing';
 import { ContainerLabels, containerNameOf } from '../src/index.js';
-import { TestControlPlane, commandId } from './control-plane.client.js';
-import { startStateServer } from './state-server.process.js';
-import { TestAgent, within } from './test-agent.process.js';
+import { DockerAgentHarness } from './docker-agent.harness.js';
 
-const buildImages = fileURLToPath(new URL('../../../tools/images/build', import.meta.url));
 const image = 'plato/busybox:latest';
 const greeting = 'Hello from Plato busybox';
 const logger = createLogger('agent-test');
@@ -22,26 +14,16 @@ const logger = createLogger('agent-test');
  * container is labelled plato.node=<this run's node id> and removed in afterAll.
  */
 describe('agent on a real nats-server, state-server and Docker engine', () => {
-  const run = newRunId('agent');
-  const nodeId = run;
-  const runtime = new DockerRuntime({ socketPath: '/var/run/docker.sock' });
-  let nats: NatsServerProcess;
-  let client: NatsConnection;
-  let stateServer: ServiceProcess;
-  const agents = new TestAgent({ natsUrl: () => nats.url, nodeId, run, hostname: 'agent-test-host', runtimes: [runtime], logger });
+  const h = new DockerAgentHarness('agent', 'agent-test-host', logger);
+  const { run, nodeId, runtime, plane, agents } = h;
   const startTestAgent = () => agents.start();
   const stopTestAgent = () => agents.stop();
 
-  const plane = new TestControlPlane(() => client, run, nodeId);
   const deploy = (name: string, spec: Partial<DeploymentSpecInput>, replicas: number) => plane.deploy(name, { image, ...spec }, replicas);
   const allocation = (allocId: string) => plane.allocation(allocId);
   const history = (allocId: string) => plane.history(allocId);
 
-  const runningContainer = async (allocId: string): Promise<ContainerInfo> => {
-    const info = await runtime.inspect(containerNameOf(allocId));
-    if (info?.state !== 'running') throw new Error(`${allocId}: container is ${info?.state ?? 'missing'}`);
-    return info;
-  };
+  const runningContainer = (allocId: string) => h.running(allocId);
   const reportedRunning = (allocId: string, timeoutMs = 15_000) =>
     eventually(
       async () => {
@@ -62,26 +44,11 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
   };
   let webAllocs: string[] = [];
 
-  beforeAll(async () => {
-    await promisify(execFile)(buildImages, [], { timeout: 110_000 });
-    nats = await NatsServerProcess.start();
-    client = await connectNats({ name: `${run}-client`, servers: nats.url, logger });
-    stateServer = await startStateServer(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
-    await startTestAgent();
-    await within(15_000, 'the node registered', agents.agent.registered());
-  }, 150_000);
-
-  afterAll(async () => {
-    await stopTestAgent().catch(() => undefined);
-    const mine = await runtime.list({ labels: { [ContainerLabels.node]: nodeId } });
-    await Promise.all(mine.map((container) => runtime.remove(container.id)));
-    await stateServer?.stop();
-    await client?.close();
-    await nats?.stop();
-  }, 60_000);
+  beforeAll(() => h.setUp(), 150_000);
+  afterAll(() => h.tearDown(), 60_000);
 
   it('registers its node with its capacity, labels and the Docker runtime', async () => {
-    const node = await eventually(() => request(client, GetNode, { nodeId }), { description: 'the node registered' });
+    const node = await eventually(() => request(h.client, GetNode, { nodeId }), { description: 'the node registered' });
     expect(node).toMatchObject({ nodeId, hostname: 'agent-test-host', state: 'ready', capacity: { cpu: 8000, memory: 8192 }, labels: { run }, runtimes: ['docker'] });
   });
 
@@ -144,14 +111,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
     const before = await runningContainer(allocId);
     const stoppedAt = Date.now();
     await runtime.stop(before.id, { timeoutMs: 100 });
-    const after = await eventually(
-      async () => {
-        const info = await runningContainer(allocId);
-        if (info.startedAt!.getTime() === before.startedAt!.getTime()) throw new Error('not restarted yet');
-        return info;
-      },
-      { timeoutMs: 5_000, description: 'the stopped container running again' },
-    );
+    const after = await h.runningAgain(allocId, before, { timeoutMs: 5_000, description: 'the stopped container running again' });
     logger.warn({ repairMs: Date.now() - stoppedAt, drift: 'stopped' }, 'drift repaired');
     expect(after.id).toBe(before.id);
     await reportedRunning(allocId);
@@ -159,7 +119,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
     expect(types.slice(-3)).toEqual(['AllocationExited', 'AllocationStartBegan', 'AllocationStarted']);
     const exited = (await history(allocId)).find((event) => event.type === 'AllocationExited');
     // The engine's init forwards the stop's SIGTERM to httpd, which dies of it: 128 + 15.
-    expect(exited?.data).toEqual({ exitCode: 143, willRestart: true });
+    expect(exited?.data).toEqual({ exitCode: 143, willRestart: true, attempt: 1, delayMs: 1_000 });
   });
 
   it('removes a container labelled with this node that the log does not know', async () => {
@@ -197,7 +157,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
   it('keeps converging while the state-server is down, and reports what it did once it is back', async () => {
     const allocId = webAllocs[0]!;
     const before = (await reportedRunning(allocId)).info;
-    await stateServer.stop();
+    await h.stateServer.stop();
     await runtime.remove(before.id);
     const recreated = await eventually(
       async () => {
@@ -207,7 +167,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
       },
       { timeoutMs: 5_000, description: 'the container recreated without a control plane' },
     );
-    stateServer = await startStateServer(nats.url, client, { PLATO_NODE_TIMEOUT_MS: '60000' });
+    await h.startStateServer();
     const { view } = await reportedRunning(allocId);
     expect(view.containerId).toBe(recreated.id);
   }, 40_000);
@@ -232,10 +192,7 @@ describe('agent on a real nats-server, state-server and Docker engine', () => {
   it('stops and removes an allocation the control plane stops, and reports it stopped', async () => {
     const allocId = webAllocs[1]!;
     await reportedRunning(allocId);
-    await request(client, SubmitPlan, {
-      commandId: commandId(),
-      plan: { basedOn: 0, createdAt: Date.now(), placements: [], stops: [{ allocId, nodeId, reason: 'scaled-down' }], unplaced: [] },
-    });
+    await plane.stop(allocId);
     await eventually(async () => (await runtime.inspect(containerNameOf(allocId))) === null, { timeoutMs: 15_000, description: 'the container removed' });
     const view = await eventually(
       async () => {

@@ -54,6 +54,14 @@ export class TestControlPlane {
     return allocIds;
   }
 
+  /** Stops an allocation of this node as the scheduler would (a plan with one stop, `scaled-down`). */
+  async stop(allocId: string): Promise<void> {
+    await request(this.client(), SubmitPlan, {
+      commandId: commandId(),
+      plan: { basedOn: 0, createdAt: Date.now(), placements: [], stops: [{ allocId, nodeId: this.nodeId, reason: 'scaled-down' }], unplaced: [] },
+    });
+  }
+
   /** The allocation as ListAllocations shows it (ended ones included); throws when it is not listed. */
   async allocation(allocId: string): Promise<AllocationView> {
     const { items } = await request(this.client(), ListAllocations, { nodeId: this.nodeId, includeTerminal: true });

@@ -58,7 +58,7 @@ describe('plato describe alloc: the timeline of an allocation that was killed, r
       `version 1, slot 0, on node ${nodeId}`,
       `container ${first.slice(0, 12)}`,
       `container ${first.slice(0, 12)}`,
-      'exit code 137, restarting',
+      'exit code 137, restarting after 1s (attempt 1)',
       `container ${first.slice(0, 12)}`,
       `container ${first.slice(0, 12)}`,
       'stop requested: deleted',
@@ -71,7 +71,7 @@ describe('plato describe alloc: the timeline of an allocation that was killed, r
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`Deployment:  default/tl version 1, slot 0\n`);
     expect(text.stdout).toContain('Desired:     stop (deleted)\n');
-    expect(text.stdout).toMatch(/\n\S+ +placed +\S+ +\d+ +version 1.*\n\S+ +starting .*\n\S+ +running .*\n\S+ +exited\(137\) +\S+ +\d+ +exit code 137, restarting\n\S+ +starting .*\n\S+ +running .*\n\S+ +stopping .*stop requested: deleted\n\S+ +stopped +- +\d+ +stopped on request: deleted\n$/);
+    expect(text.stdout).toMatch(/\n\S+ +placed +\S+ +\d+ +version 1.*\n\S+ +starting .*\n\S+ +running .*\n\S+ +exited\(137\) +\S+ +\d+ +exit code 137, restarting after 1s \(attempt 1\)\n\S+ +starting .*\n\S+ +running .*\n\S+ +stopping .*stop requested: deleted\n\S+ +stopped +- +\d+ +stopped on request: deleted\n$/);
     expect((await cluster.plato('get', 'allocs', 'tl', '--all')).stdout).toMatch(/stop \(deleted\) +complete +stopped /);
     const missing = await cluster.plato('describe', 'alloc', `other-node/${alloc!.allocId}`);
     expect(missing.code).toBe(3);

@@ -1,6 +1,6 @@
 import { DeploymentSpec } from '@plato/contracts';
 import type { AllocationPlacement } from '@plato/domain';
-import { containerNameOf, containerSpecOf, matchesAllocation, restartsAfter } from './allocation-container.rules.js';
+import { containerNameOf, containerSpecOf, matchesAllocation } from './allocation-container.rules.js';
 
 const placement = (spec: Partial<DeploymentSpec> = {}): AllocationPlacement => ({
   allocId: 'a1',
@@ -48,11 +48,5 @@ describe('allocation containers', () => {
     expect(matchesAllocation({ image: 'other:1', labels }, spec)).toBe(false);
     expect(matchesAllocation({ image: spec.image, labels: { ...labels, 'plato.version': '2' } }, spec)).toBe(false);
     expect(matchesAllocation({ image: spec.image, labels: { ...labels, 'plato.node': 'n2' } }, spec)).toBe(false);
-  });
-
-  it('restarts by policy: always, on-failure on a non-zero code, never', () => {
-    expect([restartsAfter('always', 0), restartsAfter('always', 1)]).toEqual([true, true]);
-    expect([restartsAfter('on-failure', 0), restartsAfter('on-failure', 137)]).toEqual([false, true]);
-    expect([restartsAfter('never', 0), restartsAfter('never', 1)]).toEqual([false, false]);
   });
 });

@@ -77,17 +77,6 @@ export function matchesAllocation(info: Pick<ContainerInfo, 'image' | 'labels'>,
 }
 
 /**
- * Whether the agent starts a container again after it exited with `exitCode`, by the spec's
- * restart policy: `always` yes, `on-failure` on a non-zero code, `never` no. A container the
- * agent stopped because it was unhealthy counts as failed whatever its code.
- */
-export function restartsAfter(policy: 'always' | 'on-failure' | 'never', exitCode: number, stoppedUnhealthy = false): boolean {
-  if (policy === 'always') return true;
-  if (policy === 'on-failure') return exitCode !== 0 || stoppedUnhealthy;
-  return false;
-}
-
-/**
  * A report's command id unique to one observation: the allocation, what was seen, the container
  * and the time it happened (its start, its exit, the probe that changed its health). The reporter
  * and the state-server drop a second report under the same id, so an id must never be reused

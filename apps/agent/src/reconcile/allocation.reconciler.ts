@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { restartPolicyOf, type AllocationReport } from '@plato/contracts';
 import { terminalAllocationStatuses, type PlacedAllocation } from '@plato/domain';
 import { createLogger, type Logger } from '@plato/messaging';
 import { ContainerNotFound, RuntimeUnavailable, type ContainerInfo, type ContainerRuntime, type ContainerSpec } from '@plato/runtime';
@@ -9,18 +10,19 @@ import type { AllocationReporter } from '../report/allocation.reporter.js';
 import type { ExitWatcher } from './exit.watcher.js';
 import type { ImagePreparer } from './image.preparer.js';
 import type { HealthCheckSupervisor } from '../health/health-check.supervisor.js';
-import { ContainerLabels, containerNameOf, containerSpecOf, matchesAllocation, observationId, restartsAfter } from './allocation-container.rules.js';
+import { ContainerLabels, containerNameOf, containerSpecOf, matchesAllocation, observationId } from './allocation-container.rules.js';
+import { RestartTracker } from './restart.tracker.js';
 
 /** Options of {@link AllocationReconciler}. */
 export interface AllocationReconcilerOptions {
   /** How long a stopped container gets to exit before it is killed (default 5 000 ms). */
   stopTimeoutMs?: number;
-  /** A container that ran shorter than this before it exited counts as a quick exit (default 10 000 ms). */
-  quickExitMs?: number;
-  /** The longest wait before restarting a container that keeps exiting quickly (default 30 000 ms). */
-  maxRestartDelayMs?: number;
   /** The clock, in epoch milliseconds. */
   now?: () => number;
+  /** Applies the spec's restart policy to each exit and remembers the restarts (default: a tracker of its own). */
+  restarts?: RestartTracker;
+  /** Asked to reconcile the allocation again after `delayMs`, when a restart is due later than now. */
+  requeue?: (allocId: string, delayMs: number) => void;
   /** Told of every running container of an allocation, to react to its exit before the next resync. */
   exitWatcher?: ExitWatcher;
   /** Checks running containers by their spec's health check, and asks for unhealthy ones to be restarted. */
@@ -36,11 +38,6 @@ interface Found {
   info: ContainerInfo;
 }
 
-interface RestartBackoff {
-  quickExits: number;
-  notBefore: number;
-}
-
 /**
  * Makes one allocation's container on this node match what the log wants. Idempotent: it looks at
  * the engine and the desired state each time, so the reconcile loop calls it on every change and
@@ -49,10 +46,12 @@ interface RestartBackoff {
  * - Should run (placed, desired `run`, not terminal): adopt a running container that matches (same
  *   allocation, node, version, image) and report `started` only if the log does not already say it
  *   runs that container, so an agent restart restarts nothing; create and start a missing one;
- *   start a created one; for an exited one report `exited` with its code and whether the restart
- *   policy restarts it, then start it if so (a container that keeps exiting quickly waits longer
- *   each time, up to `maxRestartDelayMs`). A missing image or a refused create is reported
- *   `failed`, naming the image or the engine's reason.
+ *   start a created one; for an exited one apply the spec's restart policy ({@link RestartTracker}):
+ *   report `exited` with its code, whether it restarts, and for a restart its attempt and delay,
+ *   then start it once the delay passed (asking `requeue` for a pass then); or, with its attempts
+ *   used up under mode `fail`, report it `failed` and leave it (it is not started again, nor
+ *   created again if removed, whatever the log still says while the control plane is away). A
+ *   missing image or a refused create is reported `failed`, naming the image or the engine's reason.
  * - Lost but still wanted (its node was given up while this agent was away): left exactly as it
  *   is until the scheduler stops it (replaced elsewhere) or recovers it (then adopted as above).
  * - Should not run (desired `stop`, terminal, or unknown to the log but labelled with this node):
@@ -79,7 +78,7 @@ interface RestartBackoff {
  */
 export class AllocationReconciler {
   private readonly logger: Logger;
-  private readonly backoff = new Map<string, RestartBackoff>();
+  private readonly restarts: RestartTracker;
   private readonly now: () => number;
 
   constructor(
@@ -91,6 +90,7 @@ export class AllocationReconciler {
   ) {
     this.logger = options.logger ?? createLogger('agent-reconciler');
     this.now = options.now ?? Date.now;
+    this.restarts = options.restarts ?? new RestartTracker();
   }
 
   /** Converges the container of `allocId` once. */
@@ -148,6 +148,11 @@ export class AllocationReconciler {
   }
 
   private async run(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, existing: Found | null): Promise<void> {
+    const givenUp = this.restarts.givenUp(allocId);
+    if (givenUp !== undefined) {
+      this.reportFailed(allocId, givenUp, state.status === 'unknown' ? this.desired.positionOf(allocId) : undefined);
+      return;
+    }
     const spec = containerSpecOf(this.nodeId, allocId, state.placement);
     let found = existing;
     if (found && !matchesAllocation(found.info, spec)) {
@@ -197,29 +202,26 @@ export class AllocationReconciler {
   private async exited(allocId: string, state: PlacedAllocation, runtime: ContainerRuntime, info: ContainerInfo, stoppedUnhealthy = false): Promise<void> {
     this.options.health?.unwatch(allocId);
     const exitCode = info.exitCode ?? 0;
-    const willRestart = restartsAfter(state.placement.spec.restart.policy, exitCode, stoppedUnhealthy);
-    this.reporter.report(allocId, observationId(allocId, 'exited', info.id, info.finishedAt), { kind: 'exited', exitCode, willRestart });
-    if (!willRestart) return;
-    const backoff = this.restartBackoff(allocId, info);
-    if (this.now() < backoff.notBefore) return;
-    this.logger.info({ allocId, container: info.id, exitCode, runtime: runtime.name }, 'restarting an exited container by its restart policy');
-    await this.start(allocId, state, runtime, info.id);
-  }
-
-  private restartBackoff(allocId: string, info: ContainerInfo): RestartBackoff {
-    const ranMs = info.startedAt && info.finishedAt ? info.finishedAt.getTime() - info.startedAt.getTime() : Infinity;
-    const previous = this.backoff.get(allocId);
-    const exitAt = info.finishedAt?.getTime() ?? this.now();
-    if (ranMs >= (this.options.quickExitMs ?? 10_000)) {
-      this.backoff.delete(allocId);
-      return { quickExits: 0, notBefore: 0 };
+    const key = observationId(allocId, 'exited', info.id, info.finishedAt);
+    const exit = { key, at: info.finishedAt?.getTime() ?? this.now(), exitCode, stoppedUnhealthy };
+    const verdict = this.restarts.onExit(allocId, restartPolicyOf(state.placement.spec), exit);
+    if (verdict.kind === 'give-up') {
+      this.fail(allocId, verdict.reason);
+      return;
     }
-    if (previous && previous.notBefore >= exitAt) return previous;
-    const quickExits = (previous?.quickExits ?? 0) + 1;
-    const delay = quickExits <= 1 ? 0 : Math.min(1000 * 2 ** (quickExits - 2), this.options.maxRestartDelayMs ?? 30_000);
-    const next = { quickExits, notBefore: exitAt + delay };
-    this.backoff.set(allocId, next);
-    return next;
+    const report: AllocationReport =
+      verdict.kind === 'restart'
+        ? { kind: 'exited', exitCode, willRestart: true, attempt: verdict.attempt, delayMs: verdict.delayMs }
+        : { kind: 'exited', exitCode, willRestart: false };
+    this.reporter.report(allocId, key, report);
+    if (verdict.kind !== 'restart') return;
+    const wait = verdict.dueAt - this.now();
+    if (wait > 0) {
+      this.options.requeue?.(allocId, wait);
+      return;
+    }
+    this.logger.info({ allocId, container: info.id, exitCode, attempt: verdict.attempt, runtime: runtime.name }, 'restarting an exited container by its restart policy');
+    await this.start(allocId, state, runtime, info.id);
   }
 
   private async halt(allocId: string, state: PlacedAllocation, found: Found | null): Promise<void> {
@@ -232,7 +234,7 @@ export class AllocationReconciler {
       }
       await this.removeContainer(found);
     }
-    this.backoff.delete(allocId);
+    this.restarts.forget(allocId);
     if (state.desired === 'stop' && !terminalAllocationStatuses.has(state.status)) {
       this.reporter.report(allocId, `${allocId}:stopped`, { kind: 'stopped' });
     }
@@ -280,7 +282,17 @@ export class AllocationReconciler {
     if (error instanceof RuntimeUnavailable) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     this.logger.warn({ allocId, reason }, 'allocation failed');
-    this.reporter.report(allocId, `${allocId}:failed:${createHash('sha256').update(reason).digest('hex').slice(0, 12)}`, { kind: 'failed', reason });
+    this.reportFailed(allocId, reason);
+  }
+
+  /**
+   * Reports the allocation failed. `over` is the log position of the `unknown` status it corrects
+   * (a failure the log did not take while the allocation was lost is a new observation once it is
+   * recovered).
+   */
+  private reportFailed(allocId: string, reason: string, over?: number): void {
+    const id = `${allocId}:failed:${createHash('sha256').update(reason).digest('hex').slice(0, 12)}`;
+    this.reporter.report(allocId, over === undefined ? id : `${id}:over:${over}`, { kind: 'failed', reason });
   }
 
   /**

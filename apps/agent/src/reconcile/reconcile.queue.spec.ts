@@ -1,4 +1,4 @@
-import { delay } from '@plato/testing';
+import { delay, eventually } from '@plato/testing';
 import { ReconcileQueue } from './reconcile.queue.js';
 
 describe('ReconcileQueue', () => {
@@ -59,5 +59,19 @@ describe('ReconcileQueue', () => {
     await queue.idle();
     expect(failed).toEqual(['bad']);
     expect(done).toEqual(['good']);
+  });
+
+  it('works a key once its delay passed; an earlier request stands, and close cancels what is not due', async () => {
+    const runs: string[] = [];
+    const queue = new ReconcileQueue(async (key) => {
+      runs.push(key);
+    });
+    queue.enqueueAfter('a', 20);
+    queue.enqueueAfter('a', 5_000);
+    queue.enqueueAfter('b', 60_000);
+    expect(runs).toEqual([]);
+    await eventually(() => runs.length === 1, { timeoutMs: 2_000 });
+    await queue.close();
+    expect(runs).toEqual(['a']);
   });
 });

@@ -18,6 +18,7 @@ export class ReconcileQueue {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly idleWaiters: Array<() => void> = [];
+  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly concurrency: number;
   private closed = false;
 
@@ -41,6 +42,24 @@ export class ReconcileQueue {
     this.pump();
   }
 
+  /**
+   * Asks for `key` to be worked on once `delayMs` have passed, as {@link enqueue} then; a request
+   * for it that is due earlier stands. For work that must wait (a restart's backoff). Ignored
+   * after {@link close}, which cancels every one not yet due.
+   */
+  enqueueAfter(key: string, delayMs: number): void {
+    if (this.closed) return;
+    const at = Date.now() + delayMs;
+    const pending = this.timers.get(key);
+    if (pending && pending.at <= at) return;
+    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.enqueue(key);
+    }, delayMs);
+    this.timers.set(key, { at, timer });
+  }
+
   /** Keys waiting or being worked on. */
   get size(): number {
     return this.queued.size + this.running.size;
@@ -55,6 +74,8 @@ export class ReconcileQueue {
   /** Takes no more keys, drops those waiting, and resolves when the running work has ended. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
     this.waiting.length = 0;
     this.queued.clear();
     this.again.clear();

@@ -1,4 +1,4 @@
-import { ContractViolation, DescribeAllocation, type AllocationDescription, type AllocationTransition, type AllocationView } from '@plato/contracts';
+import { ContractViolation, DescribeAllocation, formatDurationMs, type AllocationDescription, type AllocationTransition, type AllocationView } from '@plato/contracts';
 import { request } from '@plato/messaging';
 import type { CliContext } from '../cli.context.js';
 import { renderTable } from '../table.format.js';
@@ -55,12 +55,15 @@ export function renderAllocationDescription({ allocation: a, timeline }: Allocat
 }
 
 /**
- * An allocation's phase as one cell: `exited(<code>)`, and the reason of a phase that is about
- * something going wrong (`failed: …`, `unhealthy: …`, `unknown: …`).
+ * An allocation's phase as one cell: `exited(<code>)` (with the wait before its restart:
+ * `exited(1), restarting after 4s`), and the reason of a phase that is about something going
+ * wrong (`failed: …`, `unhealthy: …`, `unknown: …`).
  */
-export function stateOf(a: Pick<AllocationView, 'state'>): string {
+export function stateOf(a: Pick<AllocationView, 'state' | 'restartDelayMs'>): string {
   const { phase, reason, exitCode } = a.state;
-  if (phase === 'exited' && exitCode !== undefined) return `exited(${exitCode})`;
+  if (phase === 'exited' && exitCode !== undefined) {
+    return `exited(${exitCode})${a.restartDelayMs !== undefined ? `, restarting after ${formatDurationMs(a.restartDelayMs)}` : ''}`;
+  }
   if ((phase === 'failed' || phase === 'unhealthy' || phase === 'unknown') && reason) return `${phase}: ${reason}`;
   return phase;
 }

@@ -1,6 +1,6 @@
 import { DeploymentSpec, type AllocationView } from '@plato/contracts';
 import { desiredOf, formatLasted, renderAllocationDescription, stateOf } from './allocation.commands.js';
-import { describeCheck } from './cluster.commands.js';
+import { allocationTable, describeCheck, describeRestart } from './cluster.commands.js';
 import { summarize } from './query.commands.js';
 
 const alloc = (over: Partial<AllocationView>): AllocationView => ({
@@ -66,6 +66,15 @@ describe('allocations in the CLI', () => {
     expect(formatLasted(7_250_000)).toBe('2h00m');
   });
 
+  it('shows the wait before a restart, the restart count, and the restart announced in a history', () => {
+    const exited = { phase: 'exited', since: '2026-01-01T00:00:01.000Z', exitCode: 1, reason: 'exit code 1, restarting after 4s (attempt 3)' } as const;
+    expect(stateOf(alloc({ status: 'pending', exitCode: 1, restarts: 3, restartDelayMs: 4_000, state: exited }))).toBe('exited(1), restarting after 4s');
+    expect(allocationTable([alloc({ restarts: 3 }), alloc({ allocId: 'a2' })]).split('\n').map((line) => line.split(/\s+/)[8])).toEqual(['RESTARTS', '3', '0', undefined]);
+    expect(summarize({ type: 'AllocationExited', data: { exitCode: 1, willRestart: true, attempt: 3, delayMs: 4_000 } })).toBe('exit 1, restarting after 4s (attempt 3)');
+    expect(summarize({ type: 'AllocationExited', data: { exitCode: 143, willRestart: true } })).toBe('exit 143, restarting');
+    expect(summarize({ type: 'AllocationExited', data: { exitCode: 0, willRestart: false } })).toBe('exit 0');
+  });
+
   it('summarizes the health events of a history and describes a check in one line', () => {
     expect(summarize({ type: 'AllocationHealthy', data: {} })).toBe('health check passed');
     expect(summarize({ type: 'AllocationUnhealthy', data: { reason: '3 checks failed in a row; last: timed out' } })).toBe('3 checks failed in a row; last: timed out');
@@ -76,5 +85,17 @@ describe('allocations in the CLI', () => {
       health: { type: 'http', port: 'http', path: '/healthz', interval: '1.5s' },
     });
     expect(describeCheck(spec.health!)).toBe('http GET /healthz on port http every 1.5s (timeout 2s, unhealthy after 3 failures, grace 5s)');
+  });
+});
+
+describe('restart policy in the CLI', () => {
+  it('describes a restart policy in one line', () => {
+    const policy = (restart: object) => DeploymentSpec.parse({ name: 'web', image: 'x', restart }).restart;
+    expect(describeRestart(policy({}))).toBe('always, after 1s doubling up to 30s, unlimited (counted within 30m)');
+    expect(describeRestart(policy({ policy: 'on-failure', attempts: 3, interval: '10m', mode: 'fail', normal_exit_codes: [3] }))).toBe(
+      'on failure (exit codes 0, 3 are normal), after 1s doubling up to 30s, 3 attempts within 10m, then failed',
+    );
+    expect(describeRestart(policy({ attempts: 2, mode: 'delay' }))).toBe('always, after 1s doubling up to 30s, 2 attempts within 30m, then wait for the interval');
+    expect(describeRestart(policy({ policy: 'never' }))).toBe('never');
   });
 });

@@ -10,11 +10,13 @@ import {
   ListNodes,
   UncordonNode,
   formatDurationMs,
+  restartPolicyOf,
   type AllocationView,
   type HealthCheckSpec,
   type DeploymentDescription,
   type NodeView,
   type ReplyOf,
+  type RestartSpec,
 } from '@plato/contracts';
 import { request } from '@plato/messaging';
 import type { CliContext } from '../cli.context.js';
@@ -64,7 +66,7 @@ export async function getAllocations(context: CliContext, deployment: string | u
 
 /**
  * The allocation columns shared by `get allocs` and `describe deployment`: what is wanted, the
- * status the scheduler reads, and the finer state with since when.
+ * status the scheduler reads, the finer state with since when, and the restarts of its container.
  */
 export function allocationTable(items: readonly AllocationView[]): string {
   return renderTable<AllocationView>(items, [
@@ -76,6 +78,7 @@ export function allocationTable(items: readonly AllocationView[]): string {
     { header: 'status', cell: (a) => a.status },
     { header: 'state', cell: (a) => stateOf(a) },
     { header: 'since', cell: (a) => a.state.since },
+    { header: 'restarts', cell: (a) => a.restarts ?? 0 },
     { header: 'ports', cell: (a) => portsOf(a) },
   ]);
 }
@@ -115,10 +118,20 @@ export function renderDescription(reply: DeploymentDescription): string {
       `Update:      ${u.max_parallel} at a time, ${u.order}, healthy for ${formatDurationMs(u.min_healthy_time)} within ${formatDurationMs(u.healthy_deadline)}, progress within ${u.progress_deadline ? formatDurationMs(u.progress_deadline) : 'no deadline'}${u.canary ? `, ${u.canary} canary` : ''}${u.auto_revert ? ', auto-revert' : ''}`,
     );
   }
+  lines.push(`Restart:     ${describeRestart(restartPolicyOf(d.spec))}`);
   const r = d.spec.reschedule;
   lines.push(`Reschedule:  after ${formatDurationMs(r.delay)}, doubling up to ${formatDurationMs(r.max_delay)}, ${r.attempts ? `${r.attempts} attempts` : 'unlimited'} within ${formatDurationMs(r.interval)}`);
   lines.push('', allocations.length ? allocationTable(allocations).trimEnd() : 'no allocations', '');
   return lines.join('\n');
+}
+
+/** A restart policy in one line: which exits, how long it waits, and what happens once its attempts are used up. */
+export function describeRestart(policy: RestartSpec): string {
+  if (policy.policy === 'never') return 'never';
+  const d = formatDurationMs;
+  const exits = policy.policy === 'always' ? 'always' : `on failure${policy.normal_exit_codes.length ? ` (exit codes 0, ${policy.normal_exit_codes.join(', ')} are normal)` : ''}`;
+  const attempts = policy.attempts ? `${policy.attempts} attempts within ${d(policy.interval)}, then ${policy.mode === 'fail' ? 'failed' : 'wait for the interval'}` : `unlimited (counted within ${d(policy.interval)})`;
+  return `${exits}, after ${d(policy.delay)} doubling up to ${d(policy.max_delay)}, ${attempts}`;
 }
 
 /** A health check in one line: what it probes, how often, and when it turns unhealthy. */

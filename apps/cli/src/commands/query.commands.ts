@@ -1,4 +1,4 @@
-import { ContractViolation, GetDeployment, ListDeployments, StreamHistory, Streams, type DeploymentView, type ReplyOf } from '@plato/contracts';
+import { ContractViolation, GetDeployment, ListDeployments, StreamHistory, Streams, restartNote, type ContainerExit, type DeploymentView, type ReplyOf } from '@plato/contracts';
 import { request } from '@plato/messaging';
 import type { CliContext } from '../cli.context.js';
 import { renderTable } from '../table.format.js';
@@ -118,7 +118,7 @@ export function summarize(entry: Pick<HistoryEntry, 'type' | 'data'>): string {
     case 'AllocationPullBegan':
       return String(data['reason']);
     case 'AllocationExited':
-      return `exit ${String(data['exitCode'])}${data['willRestart'] ? ', restarting' : ''}`;
+      return `exit ${String(data['exitCode'])}${data['willRestart'] ? `, ${restartNote(data as ContainerExit)}` : ''}`;
     case 'AllocationFailed':
     case 'AllocationUnknown':
     case 'AllocationUnhealthy':

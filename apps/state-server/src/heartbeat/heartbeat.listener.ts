@@ -9,8 +9,9 @@ export const NatsConnectionToken = Symbol('NatsConnection');
 
 /**
  * Listens to every node's heartbeats (core NATS `plato.heartbeat.*`, not stored in the log) and
- * tells the {@link NodeLivenessMonitor} who is alive. A heartbeat that fails its contract, or whose
- * `nodeId` is not its subject's, is dropped with a log line.
+ * tells the {@link NodeLivenessMonitor} who is alive, and when the connection that carries them
+ * drops and comes back (a silence it could not hear proves nothing). A heartbeat that fails its
+ * contract, or whose `nodeId` is not its subject's, is dropped with a log line.
  */
 @Injectable()
 export class HeartbeatListener implements OnApplicationBootstrap, OnModuleDestroy {
@@ -29,6 +30,14 @@ export class HeartbeatListener implements OnApplicationBootstrap, OnModuleDestro
         else this.receive(msg);
       },
     });
+    void this.watchConnection().catch((error: unknown) => this.logger.debug({ err: error }, 'NATS status stream ended'));
+  }
+
+  private async watchConnection(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === 'disconnect') this.liveness.listeningStopped();
+      else if (status.type === 'reconnect') this.liveness.listeningResumed();
+    }
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -9,7 +9,7 @@ export interface LivenessInput {
   readonly nodes: readonly NodeLiveness[];
   /** The last heartbeat (or registration) heard from each node since the monitor started. */
   readonly lastSeen: ReadonlyMap<string, number>;
-  /** When the monitor started: a node not heard from since counts as seen then (its grace period). */
+  /** When the monitor started listening (its start, or its connection's return): a node not heard from since counts as seen then (its grace period). */
   readonly startedAt: number;
   readonly now: number;
   readonly timeoutMs: number;

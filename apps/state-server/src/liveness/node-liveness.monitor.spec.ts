@@ -52,7 +52,21 @@ describe('NodeLivenessMonitor driven by a manual clock (in-memory log)', () => {
     await store.close();
   });
 
-  it('gives every node a full timeout of grace from its start, then marks the silent one and its allocations lost', async () => {
+  it.each<[string, () => Promise<void>]>([
+    ['from its start', async () => undefined],
+    [
+      'once its own connection is back, marking nothing while it is down',
+      async () => {
+        monitor.listeningStopped();
+        clock.advance(10_000);
+        await monitor.tick();
+        expect([await types('node.n1'), await types('node.n2')]).toEqual([['NodeRegistered'], ['NodeRegistered']]);
+        monitor.listeningResumed();
+      },
+    ],
+  ])('gives every node a full timeout of grace %s, then marks the silent one and its allocations lost', async (_when, before) => {
+    await before();
+    const graceFrom = clock.now();
     clock.advance(2_000);
     monitor.seen('n1');
     clock.advance(1_000);
@@ -63,7 +77,7 @@ describe('NodeLivenessMonitor driven by a manual clock (in-memory log)', () => {
     await monitor.tick();
     expect(await types('node.n1')).toEqual(['NodeRegistered']);
     expect(await types('node.n2')).toEqual(['NodeRegistered', 'NodeLost']);
-    expect((await store.readStream('node.n2')).at(-1)?.data).toEqual({ lastSeen: new Date(1_000_000).toISOString(), timeoutMs: 3_000 });
+    expect((await store.readStream('node.n2')).at(-1)?.data).toEqual({ lastSeen: new Date(graceFrom).toISOString(), timeoutMs: 3_000 });
     expect(await types('alloc.n2.a1')).toEqual(['AllocationPlaced', 'AllocationLost']);
 
     await monitor.tick();

@@ -20,7 +20,10 @@ import { lastSeenOf, overdueNodes } from './liveness.rules.js';
  * - marks a draining node on which no allocation is left that has not ended `NodeDrained`.
  *
  * A node heard from while lost is `MarkNodeAlive` → `NodeRecovered`. Last-seen times start at the
- * monitor's start, so after a restart every node has a full timeout of grace. Writes go through the
+ * monitor's start, so after a restart every node has a full timeout of grace; likewise while the
+ * state-server's own NATS connection is down ({@link listeningStopped}) nothing is marked, and once
+ * it is back ({@link listeningResumed}) every node has a full timeout of grace again: a silence the
+ * state-server could not hear is not a node's. Writes go through the
  * {@link AggregateCommandRunner}, serial per node. Command ids derive from the node's revision,
  * so a repeated decision writes once.
  */
@@ -33,6 +36,7 @@ export class NodeLivenessMonitor implements OnApplicationBootstrap, OnModuleDest
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = false;
+  private deaf = false;
 
   constructor(
     @Inject(AggregateCommandRunner) private readonly runner: AggregateCommandRunner,
@@ -63,6 +67,17 @@ export class NodeLivenessMonitor implements OnApplicationBootstrap, OnModuleDest
     void this.queue.run(nodeId, () => this.recover(nodeId)).catch((error: unknown) => this.logger.error({ err: error, nodeId }, 'could not mark the node alive'));
   }
 
+  /** The state-server's connection is down: no heartbeat can arrive, so no node is marked lost until {@link listeningResumed}. */
+  listeningStopped(): void {
+    this.deaf = true;
+  }
+
+  /** The state-server's connection is back: every node has a full timeout of grace from now, as after a start. */
+  listeningResumed(): void {
+    this.startedAt = this.clock.now();
+    this.deaf = false;
+  }
+
   /** Looks once for overdue nodes and lost allocations, and writes what it finds. Never overlaps itself. */
   tick(): Promise<void> {
     this.ticking ??= this.check()
@@ -72,6 +87,7 @@ export class NodeLivenessMonitor implements OnApplicationBootstrap, OnModuleDest
   }
 
   private async check(): Promise<void> {
+    if (this.deaf) return;
     const projection = await this.readModel.caughtUp();
     const nodes = projection.nodeList().map((node) => ({ nodeId: node.nodeId, state: node.state }));
     const overdue = overdueNodes({ nodes, lastSeen: this.lastSeen, startedAt: this.startedAt, now: this.clock.now(), timeoutMs: this.config.nodeTimeoutMs });
@@ -86,7 +102,7 @@ export class NodeLivenessMonitor implements OnApplicationBootstrap, OnModuleDest
 
   private async markLost(nodeId: string): Promise<void> {
     const lastSeen = lastSeenOf({ lastSeen: this.lastSeen, startedAt: this.startedAt }, nodeId);
-    if (this.clock.now() - lastSeen <= this.config.nodeTimeoutMs) return;
+    if (this.deaf || this.clock.now() - lastSeen <= this.config.nodeTimeoutMs) return;
     const revision = (await this.readModel.caughtUp()).node(nodeId)?.revision ?? 0;
     const reply = await this.runner.execute(nodeDecider, {
       stream: Streams.node(nodeId),

@@ -5,7 +5,7 @@ import { HealthStatus } from '../deployment/health-check.schema.js';
 import { defineCommand, defineQuery } from '../message.js';
 import { NodeCapacity, NodeId, Runtime } from '../node/node.schema.js';
 import { Subjects } from '../subjects.js';
-import { AllocationId, AllocationPhase, AllocationStatus, DesiredStatus, PublishedPort, StopReason } from './allocation.schema.js';
+import { AllocationId, AllocationPhase, AllocationStatus, ContainerExit, DesiredStatus, PublishedPort, StopReason } from './allocation.schema.js';
 
 /**
  * What an agent observed of one allocation on its node. `healthy`/`unhealthy` are the outcome of
@@ -19,7 +19,7 @@ export const AllocationReport = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('starting'), containerId: z.string().min(1) }),
   z.strictObject({ kind: z.literal('stopping'), containerId: z.string().min(1) }),
   z.strictObject({ kind: z.literal('started'), containerId: z.string().min(1), ports: z.array(PublishedPort).default([]) }),
-  z.strictObject({ kind: z.literal('exited'), exitCode: z.int(), willRestart: z.boolean() }),
+  ContainerExit.extend({ kind: z.literal('exited') }),
   z.strictObject({ kind: z.literal('failed'), reason: z.string().min(1) }),
   z.strictObject({ kind: z.literal('stopped') }),
   z.strictObject({ kind: z.literal('unknown'), reason: z.string().min(1) }),
@@ -61,6 +61,8 @@ export const AllocationView = z.strictObject({
   exitCode: z.int().optional(),
   failure: z.string().optional(),
   containerId: z.string().optional(),
+  restarts: z.int().min(0).optional().describe('restarts of its container since it was placed; absent before the first'),
+  restartDelayMs: z.int().min(0).optional().describe('while pending after an exit: the wait the agent announced before the restart'),
   health: z
     .strictObject({ status: HealthStatus, reason: z.string().optional(), since: z.string() })
     .optional()

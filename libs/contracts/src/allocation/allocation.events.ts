@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DeploymentSpec, ObjectName } from '../deployment/deployment-spec.schema.js';
 import { defineEvent } from '../message.js';
 import { NodeId } from '../node/node.schema.js';
-import { AllocationId, PublishedPort, StopReason } from './allocation.schema.js';
+import { AllocationId, ContainerExit, PublishedPort, StopReason } from './allocation.schema.js';
 
 /**
  * The scheduler placed one replica of a deployment version on a node. Carries the whole spec of
@@ -54,13 +54,12 @@ export const AllocationStarted = defineEvent(
 
 /**
  * The container exited with `exitCode`. `willRestart` says whether the agent restarts it by the
- * spec's restart policy; if not, the allocation is over (`complete` on 0, `failed` otherwise).
+ * spec's restart policy; if not, the allocation is over (`complete` on 0 or one of the policy's
+ * `normal_exit_codes`, `failed` otherwise). With a restart, `attempt` is its number among the
+ * restarts within the policy's interval (1 for the first) and `delayMs` the wait before the start.
+ * Both are optional: events written before they existed have neither.
  */
-export const AllocationExited = defineEvent(
-  'AllocationExited',
-  1,
-  z.strictObject({ exitCode: z.int(), willRestart: z.boolean() }),
-);
+export const AllocationExited = defineEvent('AllocationExited', 1, ContainerExit);
 
 /** The agent could not run the allocation (no such image, the runtime refused); terminal. */
 export const AllocationFailed = defineEvent('AllocationFailed', 1, z.strictObject({ reason: z.string().min(1) }));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDurationMs } from '../deployment/health-check.schema.js';
 
 /** An allocation id: lower-case letters, digits and `-` (a stream token). */
 export const AllocationId = z.string().regex(/^[a-z0-9][-a-z0-9]{0,62}$/, "must be lower-case letters, digits and '-'");
@@ -48,3 +49,27 @@ export const PublishedPort = z.strictObject({
 });
 /** A port as published on the node. */
 export type PublishedPort = z.output<typeof PublishedPort>;
+
+/**
+ * What an agent reports of a container's exit, and the data of `AllocationExited`: the exit code,
+ * whether the restart policy restarts it, and for a restart its `attempt` within the policy's
+ * interval and the `delayMs` before the start (absent in events written before they existed).
+ */
+export const ContainerExit = z.strictObject({
+  exitCode: z.int(),
+  willRestart: z.boolean(),
+  attempt: z.int().min(1).optional().describe('with willRestart: the number of this restart within the restart interval, 1 for the first'),
+  delayMs: z.int().min(0).optional().describe('with willRestart: the wait before the container starts again'),
+});
+/** A container's exit as reported and recorded. */
+export type ContainerExit = z.output<typeof ContainerExit>;
+
+/**
+ * How a restarting exit reads, for people: `restarting after 4s (attempt 3)`, or `restarting` for
+ * an exit recorded without its delay and attempt. The history, the timeline and the CLI say it so.
+ */
+export function restartNote(exit: Pick<ContainerExit, 'attempt' | 'delayMs'>): string {
+  const delay = exit.delayMs !== undefined ? ` after ${formatDurationMs(exit.delayMs)}` : '';
+  const attempt = exit.attempt !== undefined ? ` (attempt ${exit.attempt})` : '';
+  return `restarting${delay}${attempt}`;
+}

@@ -1,6 +1,6 @@
 import { ContractViolation } from '../errors.js';
 import { parseOrThrow } from '../message.js';
-import { DeploymentSpec } from './deployment-spec.schema.js';
+import { DeploymentSpec, isNormalExit, restartPolicyOf } from './deployment-spec.schema.js';
 
 const minimal = { name: 'web', image: 'plato/busybox:latest' };
 
@@ -17,7 +17,7 @@ describe('DeploymentSpec', () => {
       runtime: 'docker',
       constraints: [],
       strategy: 'binpack',
-      restart: { policy: 'always' },
+      restart: { policy: 'always', attempts: 0, interval: 1_800_000, delay: 1_000, max_delay: 30_000, mode: 'fail', normal_exit_codes: [] },
       reschedule: { delay: 5_000, max_delay: 300_000, interval: 3_600_000, attempts: 0 },
       migrate: { max_parallel: 1 },
     });
@@ -127,6 +127,54 @@ describe('DeploymentSpec health', () => {
     [{ every: '1s' }, 'reschedule', 'Unrecognized key: "every"'],
   ])('refuses the reschedule policy %j naming %s', (reschedule, path, message) => {
     expect(issuesOf({ ...web, reschedule })).toEqual([{ path, message }]);
+  });
+});
+
+describe('DeploymentSpec restart', () => {
+  it('reads a restart policy with friendly durations, and a parsed one parses to itself', () => {
+    const spec = parseOrThrow(
+      DeploymentSpec,
+      { ...minimal, restart: { policy: 'on-failure', attempts: 3, interval: '10m', delay: '500ms', max_delay: '1m', mode: 'delay', normal_exit_codes: [3, 75] } },
+      'spec',
+    );
+    expect(spec.restart).toEqual({ policy: 'on-failure', attempts: 3, interval: 600_000, delay: 500, max_delay: 60_000, mode: 'delay', normal_exit_codes: [3, 75] });
+    expect(parseOrThrow(DeploymentSpec, spec, 'spec')).toEqual(spec);
+  });
+
+  it('fills in the defaults of a restart block stored with its policy alone', () => {
+    expect(parseOrThrow(DeploymentSpec, { ...minimal, restart: { policy: 'never' } }, 'spec').restart).toEqual({
+      policy: 'never',
+      attempts: 0,
+      interval: 1_800_000,
+      delay: 1_000,
+      max_delay: 30_000,
+      mode: 'fail',
+      normal_exit_codes: [],
+    });
+    expect(restartPolicyOf({ restart: { policy: 'on-failure' } })).toMatchObject({ policy: 'on-failure', attempts: 0, delay: 1_000, normal_exit_codes: [] });
+    expect(restartPolicyOf({})).toMatchObject({ policy: 'always', mode: 'fail' });
+  });
+
+  it('counts 0 and the listed codes as a normal exit', () => {
+    const policy = restartPolicyOf({ restart: { normal_exit_codes: [3] } });
+    expect([0, 3, 1, 137].map((code) => isNormalExit(policy, code))).toEqual([true, true, false, false]);
+  });
+
+  it.each([
+    [{ policy: 'sometimes' }, 'restart.policy', 'Invalid option: expected one of "always"|"on-failure"|"never"'],
+    [{ attempts: -1 }, 'restart.attempts', 'Too small: expected number to be >=0'],
+    [{ attempts: 1.5 }, 'restart.attempts', 'Invalid input: expected int, received number'],
+    [{ interval: '10ms' }, 'restart.interval', 'must be at least 1s'],
+    [{ interval: 'often' }, 'restart.interval', "must be a duration: '500ms', '5s', '1m' or whole milliseconds"],
+    [{ delay: '2h' }, 'restart.delay', 'must be at most 1h'],
+    [{ max_delay: -1 }, 'restart.max_delay', 'must be at least 0ms'],
+    [{ delay: '10s', max_delay: '5s' }, 'restart.max_delay', 'must be at least delay (10000 ms), got 5000 ms'],
+    [{ mode: 'retry' }, 'restart.mode', 'Invalid option: expected one of "fail"|"delay"'],
+    [{ normal_exit_codes: [256] }, 'restart.normal_exit_codes[0]', 'must be an exit code, 0 … 255'],
+    [{ normal_exit_codes: 3 }, 'restart.normal_exit_codes', 'Invalid input: expected array, received number'],
+    [{ max_attempts: 3 }, 'restart', 'Unrecognized key: "max_attempts"'],
+  ])('refuses the restart policy %j naming %s', (restart, path, message) => {
+    expect(issuesOf({ ...minimal, restart })).toEqual([{ path, message }]);
   });
 });
 

@@ -35,10 +35,55 @@ export const ResourcesSpec = z.strictObject({
   memory: z.int().min(4, 'must be at least 4 MiB').max(4_194_304),
 });
 
-/** What the runtime does when the container exits. */
-export const RestartSpec = z.strictObject({
-  policy: z.enum(['always', 'on-failure', 'never']).default('always'),
-});
+/** The defaults of a deployment's restart policy, durations in milliseconds (documented in docs/spec.md). */
+export const restartDefaults = { policy: 'always', attempts: 0, intervalMs: 1_800_000, delayMs: 1_000, maxDelayMs: 30_000, mode: 'fail' } as const;
+
+/**
+ * What the node's agent does when a container exits (Nomad's restart block, applied locally, also
+ * while the control plane is unreachable). `policy` says whether an exit is restarted at all:
+ * `always`, `on-failure` (an exit code that is neither 0 nor one of `normal_exit_codes`), `never`.
+ * A restart waits `delay`, doubled for each earlier restart within `interval`, at most `max_delay`.
+ * `attempts` (0: unlimited) bounds the restarts within `interval`; once they are used up, `mode`
+ * `fail` ends the allocation as failed (the reschedule policy may replace it) and `delay` waits
+ * until the interval allows the next restart.
+ */
+export const RestartSpec = z
+  .strictObject({
+    policy: z.enum(['always', 'on-failure', 'never']).default(restartDefaults.policy),
+    attempts: z.int().min(0).max(1_000).default(restartDefaults.attempts).describe('restarts within interval; 0 is unlimited'),
+    interval: DurationMs(1_000, 7 * 86_400_000).default(restartDefaults.intervalMs).describe('the window restarts are counted in'),
+    delay: DurationMs(0, 3_600_000).default(restartDefaults.delayMs).describe('wait before the first restart within interval'),
+    max_delay: DurationMs(0, 3_600_000).default(restartDefaults.maxDelayMs).describe('cap of the doubling wait'),
+    mode: z.enum(['fail', 'delay']).default(restartDefaults.mode).describe('once attempts are used up: fail the allocation, or wait for the interval'),
+    normal_exit_codes: z
+      .array(z.int().min(0, 'must be an exit code, 0 … 255').max(255, 'must be an exit code, 0 … 255'))
+      .max(256)
+      .default([])
+      .describe('exit codes that count as success, besides 0'),
+  })
+  .superRefine(
+    (policy, ctx) => {
+      if (policy.delay > policy.max_delay) ctx.addIssue({ code: 'custom', path: ['max_delay'], message: `must be at least delay (${policy.delay} ms), got ${policy.max_delay} ms` });
+    },
+    { when: (payload) => payload.issues.length === 0 },
+  );
+/** A complete restart policy (durations in milliseconds). */
+export type RestartSpec = z.output<typeof RestartSpec>;
+
+const defaultRestartSpec: RestartSpec = RestartSpec.parse({});
+
+/**
+ * The complete restart policy of a spec read from the log. A spec stored before a field of the
+ * policy existed gets that field's default, so every reader sees the same policy. Never throws.
+ */
+export function restartPolicyOf(spec: { readonly restart?: unknown }): RestartSpec {
+  return RestartSpec.safeParse(spec.restart ?? {}).data ?? defaultRestartSpec;
+}
+
+/** Whether a container's exit code counts as success by its restart policy: 0 or one of `normal_exit_codes`. */
+export function isNormalExit(policy: Pick<RestartSpec, 'normal_exit_codes'>, exitCode: number): boolean {
+  return exitCode === 0 || policy.normal_exit_codes.includes(exitCode);
+}
 
 /** The defaults of a deployment's reschedule policy, in milliseconds (documented in docs/spec.md). */
 export const rescheduleDefaults = { delayMs: 5_000, maxDelayMs: 300_000, intervalMs: 3_600_000, attempts: 0 } as const;
@@ -131,7 +176,15 @@ export const DeploymentSpec = z
     runtime: z.enum(['docker', 'lxd']).default('docker'),
     constraints: z.array(ConstraintExpression).default([]),
     strategy: z.enum(['binpack', 'spread']).default('binpack'),
-    restart: RestartSpec.default({ policy: 'always' }),
+    restart: RestartSpec.default({
+      policy: restartDefaults.policy,
+      attempts: restartDefaults.attempts,
+      interval: restartDefaults.intervalMs,
+      delay: restartDefaults.delayMs,
+      max_delay: restartDefaults.maxDelayMs,
+      mode: restartDefaults.mode,
+      normal_exit_codes: [],
+    }),
     reschedule: RescheduleSpec.default({
       delay: rescheduleDefaults.delayMs,
       max_delay: rescheduleDefaults.maxDelayMs,

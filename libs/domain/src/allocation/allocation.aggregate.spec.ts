@@ -48,6 +48,33 @@ describe('Allocation aggregate', () => {
     expect(run(started, report({ kind: 'exited', exitCode: 0, willRestart: false }))).toMatchObject({ status: 'complete' });
   });
 
+  it('counts restarts and keeps the announced wait while pending; Started clears the wait', () => {
+    const started = run(placed, report({ kind: 'started', containerId: 'c1', ports: [] }));
+    const exited = run(started, report({ kind: 'exited', exitCode: 1, willRestart: true, attempt: 1, delayMs: 1_000 }));
+    expect(decideAllocation(started, report({ kind: 'exited', exitCode: 1, willRestart: true, attempt: 1, delayMs: 1_000 }))).toEqual([
+      { type: 'AllocationExited', data: { exitCode: 1, willRestart: true, attempt: 1, delayMs: 1_000 } },
+    ]);
+    expect(exited).toMatchObject({ status: 'pending', restarts: 1, restartDelayMs: 1_000 });
+    const again = run(exited, report({ kind: 'started', containerId: 'c1', ports: [] }));
+    expect(again).toMatchObject({ status: 'running', restarts: 1, restartDelayMs: undefined });
+    expect(run(again, report({ kind: 'exited', exitCode: 1, willRestart: true, attempt: 2, delayMs: 2_000 }))).toMatchObject({ restarts: 2, restartDelayMs: 2_000 });
+    expect(run(again, report({ kind: 'exited', exitCode: 1, willRestart: false }))).toMatchObject({ status: 'failed', restarts: 1 });
+  });
+
+  it("ends complete on an exit code the restart policy calls normal, failed on any other", () => {
+    const spec = DeploymentSpec.parse({ name: 'job', image: 'plato/busybox:latest', restart: { policy: 'on-failure', normal_exit_codes: [3] } });
+    const job = run(absentAllocation, { type: 'PlaceAllocation', placement: { ...placement, spec } });
+    expect(run(job, report({ kind: 'exited', exitCode: 3, willRestart: false }))).toMatchObject({ status: 'complete', exitCode: 3 });
+    expect(run(job, report({ kind: 'exited', exitCode: 4, willRestart: false }))).toMatchObject({ status: 'failed', exitCode: 4 });
+  });
+
+  it('reads a placement stored before the restart policy had more than policy (its defaults fill in)', () => {
+    const stored = { ...placement, spec: { ...placement.spec, restart: { policy: 'never' } } } as unknown as typeof placement;
+    const old = run(absentAllocation, { type: 'PlaceAllocation', placement: stored });
+    expect(run(old, report({ kind: 'exited', exitCode: 0, willRestart: false }))).toMatchObject({ status: 'complete' });
+    expect(run(old, report({ kind: 'exited', exitCode: 3, willRestart: false }))).toMatchObject({ status: 'failed' });
+  });
+
   it('records a failure with its reason once', () => {
     const failed = run(placed, report({ kind: 'failed', reason: 'no such image: x' }));
     expect(failed).toMatchObject({ status: 'failed', failure: 'no such image: x' });

@@ -1,6 +1,9 @@
 import {
   ErrorCode,
   PlatoError,
+  isNormalExit,
+  restartNote,
+  restartPolicyOf,
   type AllocationReport,
   type AllocationStatus,
   type EventDataOf,
@@ -41,9 +44,10 @@ export interface AllocationPhaseStep {
 /**
  * What the Allocation aggregate knows of one allocation, folded from `alloc.<nodeId>.<allocId>`:
  * absent, or placed with what the control plane wants (`desired`) and what the agent last
- * reported (`status`, with the container, exit code or failure, and the health check's verdict on
- * the running container: `health`, with the last unhealthy `healthReason`). `phase` is the finer
- * step of its life beside `status`; no `status` ever depends on it.
+ * reported (`status`, with the container, exit code or failure, the restarts of its container, and
+ * the health check's verdict on the running container: `health`, with the last unhealthy
+ * `healthReason`). `phase` is the finer step of its life beside `status`; no `status` ever depends
+ * on it.
  */
 export type AllocationState =
   | { readonly status: 'absent' }
@@ -56,6 +60,10 @@ export type AllocationState =
       readonly ports: readonly PublishedPort[];
       readonly exitCode?: number;
       readonly failure?: string;
+      /** Restarts of its container since it was placed (`AllocationExited` with `willRestart`). */
+      readonly restarts?: number;
+      /** While pending after an exit: the wait the agent announced before the restart. */
+      readonly restartDelayMs?: number;
       /** The health check's verdict on the current container; absent until the first, reset by every start and end. */
       readonly health?: HealthStatus;
       readonly healthReason?: string;
@@ -169,9 +177,10 @@ function decideReport(state: PlacedAllocation, report: AllocationReport): Alloca
       if (state.status === 'running' && state.containerId === report.containerId) return [];
       return [{ type: 'AllocationStarted', data: { containerId: report.containerId, ports: report.ports } }];
     case 'exited': {
-      const next = exitedStatus(report.exitCode, report.willRestart);
+      const next = exitedStatus(state, report.exitCode, report.willRestart);
       if (state.status === next && state.exitCode === report.exitCode) return [];
-      return [{ type: 'AllocationExited', data: { exitCode: report.exitCode, willRestart: report.willRestart } }];
+      const { kind: _kind, ...exit } = report;
+      return [{ type: 'AllocationExited', data: exit }];
     }
     case 'failed':
       if (state.status === 'failed' && state.failure === report.reason) return [];
@@ -225,7 +234,7 @@ export function allocationPhaseBegunBy(state: AllocationState, event: Allocation
     case 'AllocationStarted':
       return { name: 'running', containerId: event.data.containerId, reason: `container ${shortId(event.data.containerId)}` };
     case 'AllocationExited':
-      return { name: 'exited', exitCode: event.data.exitCode, reason: `exit code ${event.data.exitCode}${event.data.willRestart ? ', restarting' : ''}` };
+      return { name: 'exited', exitCode: event.data.exitCode, reason: `exit code ${event.data.exitCode}${event.data.willRestart ? `, ${restartNote(event.data)}` : ''}` };
     case 'AllocationFailed':
     case 'AllocationUnknown':
       return { name: event.type === 'AllocationFailed' ? 'failed' : 'unknown', reason: event.data.reason };
@@ -252,9 +261,10 @@ function shortId(containerId: string): string {
   return containerId.slice(0, 12);
 }
 
-function exitedStatus(exitCode: number, willRestart: boolean): AllocationStatus {
+/** The status after an exit: `pending` when restarted, else `complete` for a normal exit code (0 or one of the policy's `normal_exit_codes`), `failed` otherwise. */
+function exitedStatus(state: PlacedAllocation, exitCode: number, willRestart: boolean): AllocationStatus {
   if (willRestart) return 'pending';
-  return exitCode === 0 ? 'complete' : 'failed';
+  return isNormalExit(restartPolicyOf(state.placement.spec), exitCode) ? 'complete' : 'failed';
 }
 
 const noHealth = { health: undefined, healthReason: undefined } as const;
@@ -283,9 +293,15 @@ function evolveStatus(state: AllocationState, event: AllocationEvent): Allocatio
     case 'AllocationStopRequested':
       return { ...state, desired: 'stop', stopReason: event.data.reason };
     case 'AllocationStarted':
-      return { ...state, ...noHealth, status: 'running', containerId: event.data.containerId, ports: event.data.ports, exitCode: undefined, failure: undefined };
+      return { ...state, ...noHealth, status: 'running', containerId: event.data.containerId, ports: event.data.ports, exitCode: undefined, failure: undefined, restartDelayMs: undefined };
     case 'AllocationExited':
-      return { ...state, ...noHealth, status: exitedStatus(event.data.exitCode, event.data.willRestart), exitCode: event.data.exitCode };
+      return {
+        ...state,
+        ...noHealth,
+        status: exitedStatus(state, event.data.exitCode, event.data.willRestart),
+        exitCode: event.data.exitCode,
+        ...(event.data.willRestart ? { restarts: (state.restarts ?? 0) + 1, restartDelayMs: event.data.delayMs } : {}),
+      };
     case 'AllocationFailed':
       return { ...state, ...noHealth, status: 'failed', failure: event.data.reason };
     case 'AllocationUnknown':

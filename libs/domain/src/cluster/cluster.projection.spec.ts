@@ -81,6 +81,26 @@ describe('ClusterProjection', () => {
     expect(view().health).toBeUndefined();
   });
 
+  it('counts restarts and shows the announced wait; an allocation that used up its restart attempts is a failure of its slot, with the reason', () => {
+    const p = new ClusterProjection();
+    const reason = 'exit code 3; restart attempts used up (1 within 30m)';
+    feed(p, [
+      ['deployment.default.web', 'DeploymentSpecApplied', { version: 1, spec }],
+      ['node.n1', 'NodeRegistered', nodeFacts('n1')],
+      ['alloc.n1.a1', 'AllocationPlaced', placed('a1', 'n1', 0)],
+      ['alloc.n1.a1', 'AllocationStarted', { containerId: 'c1', ports: [] }],
+      ['alloc.n1.a1', 'AllocationExited', { exitCode: 3, willRestart: true, attempt: 1, delayMs: 1_000 }],
+    ]);
+    const view = () => p.allocationList({ nodeId: 'n1', includeTerminal: true })[0]!;
+    expect(view()).toMatchObject({ status: 'pending', exitCode: 3, restarts: 1, restartDelayMs: 1_000, state: { reason: 'exit code 3, restarting after 1s (attempt 1)' } });
+    feed(p, [['alloc.n1.a1', 'AllocationStarted', { containerId: 'c1', ports: [] }]]);
+    expect(view()).toMatchObject({ status: 'running', restarts: 1 });
+    expect(view().restartDelayMs).toBeUndefined();
+    feed(p, [['alloc.n1.a1', 'AllocationFailed', { reason }]]);
+    expect(view()).toMatchObject({ status: 'failed', failure: reason, restarts: 1 });
+    expect(p.snapshot().deployments[0]?.failures).toEqual([{ allocId: 'a1', index: 0, nodeId: 'n1', version: 1, at: 7_000, cause: reason }]);
+  });
+
   it('shows the phase with since when it began, which a late health verdict or a stop request does not move', () => {
     const p = new ClusterProjection();
     feed(p, [

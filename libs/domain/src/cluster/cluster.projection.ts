@@ -539,6 +539,8 @@ function toAllocationView(allocId: string, entry: AllocationEntry): AllocationVi
     ...(state.exitCode !== undefined ? { exitCode: state.exitCode } : {}),
     ...(state.failure !== undefined ? { failure: state.failure } : {}),
     ...(state.containerId !== undefined ? { containerId: state.containerId } : {}),
+    ...(state.restarts !== undefined ? { restarts: state.restarts } : {}),
+    ...(state.restartDelayMs !== undefined && state.status === 'pending' ? { restartDelayMs: state.restartDelayMs } : {}),
     ...(state.health !== undefined
       ? { health: { status: state.health, ...(state.healthReason !== undefined ? { reason: state.healthReason } : {}), since: entry.healthSince ?? entry.updatedAt } }
       : {}),

@@ -39,6 +39,15 @@ describe('rescheduleVerdict', () => {
     expect(degradedReason(deployment, verdict)).toBe("slot 1 not replaced again (1 reschedule attempts used within 1m); last failure: image 'nope' not found on node n1");
   });
 
+  it('replaces a slot whose allocation used up its restart attempts after the reschedule delay, and names the restart policy as the cause', () => {
+    const cause = 'exit code 3; restart attempts used up (2 within 10m)';
+    const deployment = mockDeployment({ spec: { reschedule: policy }, failures: [failure(0, 100, { cause }), failure(0, 5_000, { cause }), failure(0, 9_000, { cause })] });
+    const verdict = rescheduleVerdict(deployment, 9_500);
+    expect(verdict.slots.get(0)).toMatchObject({ failures: 3, givenUp: false, dueAt: 9_000 + 4_000 });
+    expect(verdict.failing).toEqual([0]);
+    expect(degradedReason(deployment, verdict)).toContain(`last failure: ${cause} on node n1`);
+  });
+
   it('avoids a node once the version failed there twice, and only that node', () => {
     const deployment = mockDeployment({ spec: { reschedule: policy }, failures: [failure(0, 100, { nodeId: 'bad' }), failure(1, 200, { nodeId: 'bad' }), failure(2, 300, { nodeId: 'ok' })] });
     expect([...rescheduleVerdict(deployment, 400).avoidedNodes]).toEqual(['bad']);
