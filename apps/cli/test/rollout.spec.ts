@@ -88,13 +88,12 @@ describe('rollout: batches gated on health, auto-revert, canaries, promote and u
   }, 120_000);
 
   it('reverts a version whose check fails by itself: 6 replicas, max_parallel 2, never fewer than 4 serving, the untouched replicas kept as they run', async () => {
-    const update = '{ max_parallel: 2, min_healthy_time: 1s, healthy_deadline: 5s, progress_deadline: 10s }';
-    const spec = await web('shop', 6, 'one', update);
+    const spec = await web('shop', 6, 'one', '{ max_parallel: 2, min_healthy_time: 1s, healthy_deadline: 60s }');
     expect((await cluster.plato('apply', '-f', spec, '--wait', '--timeout', '30')).code).toBe(0);
     expect((await cluster.plato('rollout', 'status', 'shop', '--wait', '--timeout', '30')).code).toBe(0);
     const v1 = await cluster.waitFor('six healthy v1 replicas', healthy('shop', 1, 6), 20_000);
 
-    const broken = await web('shop', 6, 'two', update, '/missing.html');
+    const broken = await web('shop', 6, 'two', '{ max_parallel: 2, min_healthy_time: 1s, healthy_deadline: 5s, progress_deadline: 10s }', '/missing.html');
     const applied = await cluster.plato('apply', '-f', broken, '--wait', '--timeout', '60');
     expect(applied.code).toBe(4);
     expect(applied.stderr).toMatch(
