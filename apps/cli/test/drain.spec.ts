@@ -2,13 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AllocationView, NodeView } from '@plato/contracts';
 import { newRunId, type ServiceProcess } from '@plato/testing';
-import { PlatoCluster, buildPlatoAndImage, httpdSpecLines } from './plato-cluster.harness.js';
-
-interface HistoryEntry {
-  position: number;
-  type: string;
-  created: string;
-}
+import { PlatoCluster, buildPlatoAndImage, httpdSpecLines, servingOverTime } from './plato-cluster.harness.js';
 
 /**
  * Drain on real parts: `plato up` (node X, labelled nothing) and two agents A and B (zone a, b) on
@@ -64,10 +58,9 @@ describe('drain: a node is emptied max_parallel replicas at a time, each replace
       ]).join('\n'),
     );
     expect((await cluster.plato('apply', '-f', spec, '--wait', '--timeout', '30')).code).toBe(0);
-    const before = await cluster.waitFor('four healthy replicas on A', async () => {
+    await cluster.waitFor('four healthy replicas on A', async () => {
       const items = (await allocs()).filter((a) => a.desired === 'run');
       expect(items.map((a) => [a.nodeId, a.status, a.health?.status])).toEqual(Array.from({ length: 4 }, () => [nodeA, 'running', 'healthy']));
-      return items;
     });
 
     const drained = await cluster.plato('drain', nodeA, '--wait', '--timeout', '60');
@@ -78,31 +71,14 @@ describe('drain: a node is emptied max_parallel replicas at a time, each replace
 
     expect(await cluster.containersOf(nodeA)).toEqual([]);
     // Drained means nothing is left on A; the last batch's replacements may still be passing their first check.
-    const after = await cluster.waitFor('four healthy replicas on B', async () => {
+    await cluster.waitFor('four healthy replicas on B', async () => {
       const items = (await allocs()).filter((a) => a.desired === 'run');
       expect(items.map((a) => [a.nodeId, a.status, a.health?.status, a.index]).sort()).toEqual([0, 1, 2, 3].map((i) => [nodeB, 'running', 'healthy', i]));
-      return items;
     });
     expect((await node(nodeA)).drain?.status).toBe('drained');
 
-    // Replay the log: an old replica stops serving at its stop request, a new one serves from its first health pass.
-    const changes: { position: number; delta: number }[] = [];
-    for (const a of before) {
-      const stop = (await json<{ events: HistoryEntry[] }>('history', 'alloc', `${a.nodeId}/${a.allocId}`)).events.find((e) => e.type === 'AllocationStopRequested');
-      changes.push({ position: stop!.position, delta: -1 });
-    }
-    for (const a of after) {
-      const healthy = (await json<{ events: HistoryEntry[] }>('history', 'alloc', `${a.nodeId}/${a.allocId}`)).events.find((e) => e.type === 'AllocationHealthy');
-      changes.push({ position: healthy!.position, delta: +1 });
-    }
-    let serving = 4;
-    let least = 4;
-    for (const change of changes.sort((x, y) => x.position - y.position || x.delta - y.delta)) {
-      serving += change.delta;
-      least = Math.min(least, serving);
-    }
-    expect(least).toBe(2);
-    expect(serving).toBe(4);
+    const drainStarted = Number(/NodeDrainStarted at position (\d+)/.exec(drained.stdout)![1]);
+    expect(await servingOverTime(cluster, 'web', drainStarted)).toEqual({ atStart: 4, least: 2, atEnd: 4 });
 
     const uncordoned = await cluster.plato('uncordon', nodeA);
     expect(uncordoned.code).toBe(0);

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerRuntime } from '@plato/runtime';
-import { NatsServerProcess, ServiceProcess, appMain, eventually, freePort, repoRoot } from '@plato/testing';
+import { NatsServerProcess, ServiceProcess, appMain, eventually, freePort, repoRoot, servingBetween, servingChangeOf, type ServingChange } from '@plato/testing';
 
 /** The `plato` command's entry point. */
 export const platoBin = join(repoRoot, 'apps', 'cli', 'bin', 'plato.js');
@@ -142,43 +142,20 @@ export function httpdSpecLines(name: string, more: readonly string[]): string[] 
   return [`name: ${name}`, 'image: plato/busybox:latest', 'command: ["busybox", "httpd"]', 'args: ["-f", "-p", "8080", "-h", "/www"]', ...more, ''];
 }
 
-/** Events after which an allocation no longer serves (until its next `AllocationHealthy`). */
-const endsServing = new Set([
-  'AllocationUnhealthy',
-  'AllocationExited',
-  'AllocationStopRequested',
-  'AllocationStopped',
-  'AllocationFailed',
-  'AllocationLost',
-  'AllocationUnknown',
-]);
-
 /**
- * How many replicas of a deployment with a health check served, replayed from the log: an
- * allocation serves from its `AllocationHealthy` until its next unhealthy verdict, exit, stop
- * request or loss (at equal positions, losses count first). Answers how many served at log
- * position `from`, the fewest at any position after it, and how many serve at the log's end.
+ * How many replicas of a deployment with a health check served, replayed from the log (see
+ * `servingBetween`): how many served at log position `from`, the fewest at any position after it,
+ * and how many serve at the log's end.
  */
 export async function servingOverTime(cluster: PlatoCluster, deployment: string, from: number): Promise<{ atStart: number; least: number; atEnd: number }> {
   const items = (await cluster.json<{ items: { nodeId: string; allocId: string }[] }>('get', 'allocs', deployment, '--all')).items;
-  const changes: { position: number; allocId: string; serving: boolean }[] = [];
+  const changes: ServingChange[] = [];
   for (const { nodeId, allocId } of items) {
     const { events } = await cluster.json<{ events: { position: number; type: string }[] }>('history', 'alloc', `${nodeId}/${allocId}`);
-    for (const { position, type } of events) {
-      if (type === 'AllocationHealthy') changes.push({ position, allocId, serving: true });
-      else if (endsServing.has(type)) changes.push({ position, allocId, serving: false });
+    for (const event of events) {
+      const change = servingChangeOf(event, allocId);
+      if (change) changes.push(change);
     }
   }
-  changes.sort((a, b) => a.position - b.position || Number(a.serving) - Number(b.serving));
-  const serving = new Set<string>();
-  let atStart: number | undefined;
-  let least = Infinity;
-  for (const change of changes) {
-    if (change.position > from && atStart === undefined) least = atStart = serving.size;
-    if (change.serving) serving.add(change.allocId);
-    else serving.delete(change.allocId);
-    if (atStart !== undefined) least = Math.min(least, serving.size);
-  }
-  atStart ??= serving.size;
-  return { atStart, least: Math.min(least, atStart), atEnd: serving.size };
+  return servingBetween(changes, from);
 }

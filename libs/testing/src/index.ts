@@ -4,3 +4,4 @@ export { NatsServerProcess, type NatsServerOptions } from './nats-server.process
 export { newRunId } from './run-id.js';
 export { ServiceProcess, appMain, repoRoot, type ServiceExit, type ServiceLogLine } from './service.process.js';
 export { LxdDaemonControl, lxdSocketPath } from './lxd-daemon.control.js';
+export { endsServing, servingBetween, servingChangeOf, type ServingChange } from './serving.replay.js';

@@ -1,5 +1,6 @@
 import { Streams } from '@plato/contracts';
 import type { EventStore, RecordedEvent, Subscription } from '@plato/event-store';
+import { servingBetween, servingChangeOf, type ServingChange } from '@plato/testing';
 
 /** One allocation of the followed deployment, as the log says (server timestamps, epoch ms; NaN until seen). */
 export interface FollowedAlloc {
@@ -49,24 +50,6 @@ export interface DeploymentEvent {
   seenAt: number;
   data: Record<string, unknown>;
 }
-
-/** An allocation of the followed deployment began (`AllocationHealthy`) or stopped serving, at a log position. */
-export interface ServingChange {
-  position: number;
-  allocId: string;
-  serving: boolean;
-}
-
-/** Events after which an allocation no longer serves (until its next `AllocationHealthy`). */
-const endsServing = new Set([
-  'AllocationUnhealthy',
-  'AllocationExited',
-  'AllocationStopRequested',
-  'AllocationStopped',
-  'AllocationFailed',
-  'AllocationLost',
-  'AllocationUnknown',
-]);
 
 const endsAllocation = new Set(['AllocationStopRequested', 'AllocationStopped', 'AllocationLost', 'AllocationFailed', 'AllocationCompleted']);
 
@@ -138,19 +121,10 @@ export class ClusterLogFollower {
    * (`atStart`), and the fewest at any position in `(from, to]`, `atStart` included.
    */
   fewestServing(from: number, to: number): { atStart: number; least: number } {
-    const serving = new Set<string>();
-    let atStart: number | undefined;
-    let least = Infinity;
-    for (const change of this.servingChanges) {
-      if (change.position > to) break;
-      if (change.position > from && atStart === undefined) least = atStart = serving.size;
-      if (change.serving) serving.add(change.allocId);
-      else serving.delete(change.allocId);
-      if (atStart !== undefined) least = Math.min(least, serving.size);
-    }
-    atStart ??= serving.size;
-    return { atStart, least: Math.min(least, atStart) };
+    const { atStart, least } = servingBetween(this.servingChanges, from, to);
+    return { atStart, least };
   }
+
 
   private onEvent(event: RecordedEvent): void {
     const seen = Date.now();
@@ -191,8 +165,8 @@ export class ClusterLogFollower {
     }
     const alloc = this.allocs.get(allocId);
     if (!alloc) return;
-    if (event.type === 'AllocationHealthy') this.servingChanges.push({ position: event.position, allocId, serving: true });
-    else if (endsServing.has(event.type)) this.servingChanges.push({ position: event.position, allocId, serving: false });
+    const change = servingChangeOf(event, allocId);
+    if (change) this.servingChanges.push(change);
     if (endsAllocation.has(event.type)) alloc.over = true;
     if (event.type === 'AllocationStarted') {
       alloc.starts += 1;
