@@ -50,6 +50,7 @@ export { allocationTimeline } from './allocation/allocation.timeline.js';
 export {
   ClusterProjection,
   failuresKept,
+  rolloutInfo,
   type AllocationFailure,
   type ClusterSnapshotData,
   type DegradedEntry,

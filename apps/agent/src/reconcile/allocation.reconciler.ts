@@ -227,15 +227,14 @@ export class AllocationReconciler {
   private async halt(allocId: string, state: PlacedAllocation, found: Found | null): Promise<void> {
     this.options.exitWatcher?.unwatch(allocId);
     this.options.health?.unwatch(allocId);
+    const stoppedOnRequest = state.desired === 'stop' && !terminalAllocationStatuses.has(state.status);
     if (found) {
       this.logger.info({ allocId, container: found.info.id, runtime: found.runtime.name, desired: state.desired, status: state.status }, 'stopping and removing a container that should not run');
-      if (state.desired === 'stop' && !terminalAllocationStatuses.has(state.status)) {
-        this.reporter.report(allocId, `${allocId}:stopping:${found.info.id.slice(0, 12)}`, { kind: 'stopping', containerId: found.info.id });
-      }
+      if (stoppedOnRequest) this.reporter.report(allocId, `${allocId}:stopping:${found.info.id.slice(0, 12)}`, { kind: 'stopping', containerId: found.info.id });
       await this.removeContainer(found);
     }
     this.restarts.forget(allocId);
-    if (state.desired === 'stop' && !terminalAllocationStatuses.has(state.status)) {
+    if (stoppedOnRequest) {
       this.reporter.report(allocId, `${allocId}:stopped`, { kind: 'stopped' });
     }
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, PlatoError, type DeploymentPlanPreview, type ParsedRequestOf, type PlanDeployment, type PlannedUpdate } from '@plato/contracts';
-import { previewApply, type ApplyChange, type DeploymentState } from '@plato/domain';
+import { previewApply, rolloutInfo, type ApplyChange, type DeploymentState } from '@plato/domain';
 import { previewDeployment, type DeploymentInfo } from '@plato/scheduling';
 import { Clock } from '../clock/clock.port.js';
 import { ClusterReadModel } from '../cluster/cluster.read-model.js';
@@ -67,18 +67,6 @@ function deploymentInfoOf(namespace: string, name: string, state: DeploymentStat
     spec: state.spec,
     deleted: state.status === 'deleted',
     compatible: state.compatible,
-    ...(rollout
-      ? {
-          rollout: {
-            version: rollout.version,
-            ...(rollout.from !== undefined ? { from: rollout.from } : {}),
-            status: rollout.status,
-            promoted: rollout.promoted,
-            startedAt: now,
-            since: now,
-            progressSince: now,
-          },
-        }
-      : {}),
+    ...(rollout ? { rollout: rolloutInfo(rollout, { startedAt: now, since: now, progressSince: now }) } : {}),
   };
 }

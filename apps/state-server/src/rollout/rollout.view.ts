@@ -36,13 +36,7 @@ export function rolloutViewOf(projection: ClusterProjection, namespace: string, 
     placed: progress.placed,
     healthy: progress.healthy,
     old: progress.old,
-    waiting: rollout.status === 'running' ? progress.waiting : waitingFor(rollout.status, rollout.reason),
+    waiting: rollout.status === 'failed' && rollout.reason !== undefined ? `nothing: it failed (${rollout.reason})` : progress.waiting,
     ...(progress.deadline !== undefined && rollout.status === 'running' ? { deadline: iso(progress.deadline) } : {}),
   };
-}
-
-function waitingFor(status: 'paused' | 'completed' | 'failed', reason: string | undefined): string {
-  if (status === 'paused') return "a user to resume it ('plato rollout resume')";
-  if (status === 'completed') return 'nothing: every replica runs this version';
-  return `nothing: it failed${reason ? ` (${reason})` : ''}`;
 }

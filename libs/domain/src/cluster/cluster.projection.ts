@@ -471,7 +471,8 @@ function snapshotAllocation(id: string, entry: AllocationEntry): ClusterSnapshot
   };
 }
 
-function rolloutInfo(rollout: RolloutState, times: RolloutTimes): NonNullable<ClusterSnapshotData['deployments'][number]['rollout']> {
+/** A rollout as the scheduler reads it: the aggregate's rollout state with its times. */
+export function rolloutInfo(rollout: RolloutState, times: RolloutTimes): NonNullable<ClusterSnapshotData['deployments'][number]['rollout']> {
   return {
     version: rollout.version,
     ...(rollout.from !== undefined ? { from: rollout.from } : {}),
